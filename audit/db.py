@@ -1,0 +1,68 @@
+"""Connect to an audit workspace (a DuckDB file), apply the schema and run packaged .sql files."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from audit.errors import StoreError
+
+SCHEMA_FILES = ("events.sql", "views.sql")
+
+
+def sql_text(package: str, name: str) -> str:
+    """Return a .sql file shipped inside `package` (e.g. 'audit.schema', 'events.sql')."""
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def sql_files(package: str, folder: str = "") -> list[tuple[str, str]]:
+    """Return (name, text) of every .sql file in a package folder, sorted by name."""
+    root = resources.files(package)
+    if folder:
+        root = root.joinpath(folder)
+    return sorted(
+        (p.name, p.read_text(encoding="utf-8")) for p in root.iterdir() if p.name.endswith(".sql")
+    )
+
+
+def default_memory_limit() -> str:
+    """Half of the machine's RAM, in GB, as DuckDB wants it."""
+    try:
+        import psutil
+
+        total = psutil.virtual_memory().total
+    except Exception:  # psutil missing or unsupported: let DuckDB decide
+        return ""
+    return f"{max(1, int(total / 2**30 / 2))}GB"
+
+
+def connect(path: str | Path | None = None, read_only: bool = False, memory_limit: str | None = None):
+    """Open the workspace; a writer also applies the schema. ':memory:' or None gives a scratch store."""
+    target = ":memory:" if path is None else str(path)
+    if read_only and target != ":memory:" and not Path(target).exists():
+        raise StoreError(f"{target}: no such audit database; create it with `capi-audit load` or `audit`")
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"{target}: cannot open the audit database ({exc})") from exc
+    limit = memory_limit if memory_limit is not None else os.environ.get("CAPI_AUDIT_MEMORY_LIMIT")
+    limit = limit or default_memory_limit()
+    if limit:
+        con.execute(f"set memory_limit = '{limit}'")
+    if not read_only:
+        apply_schema(con)
+    return con
+
+
+def apply_schema(con) -> None:
+    """Create the canonical tables and analyst views if they do not exist."""
+    for name in SCHEMA_FILES:
+        con.execute(sql_text("audit.schema", name))
+
+
+def run_sql(con, text: str) -> None:
+    """Run a script of ';'-separated statements."""
+    con.execute(text)

@@ -1,0 +1,1 @@
+"""The rule catalogue and the engine that runs each rule's SQL."""

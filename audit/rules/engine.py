@@ -1,0 +1,118 @@
+"""Run the audit over everything in a workspace: stages, every rule's SQL, then the metrics.
+
+Order: outputs.sql (fresh output tables) -> rules/sql/stages/*.sql (pairing and helper tables,
+by file name) -> one rules/sql/<area>/<rule_id>.sql per catalogue rule (a SELECT of the rows
+that break it) -> metrics/sql/*.sql -> Python post steps (estimated EMQ) -> output_views.sql.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from audit.db import sql_files, sql_text
+from audit.rules.catalogue import load_rules
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Knobs of the audit; each becomes a DuckDB variable the SQL reads with getvariable()."""
+
+    window_hours: float = 48.0            # Meta's dedup window
+    browser_preference_minutes: float = 5.0  # Meta prefers the browser copy within this gap
+    evidence_tolerance_minutes: float = 10.0  # same conversion by evidence: max time apart
+    shared_ip_min_users: int = 20         # client_ip_shared: distinct users on one IP
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def variables(self) -> dict[str, float]:
+        base = {
+            "window_hours": self.window_hours,
+            "browser_preference_minutes": self.browser_preference_minutes,
+            "evidence_tolerance_minutes": self.evidence_tolerance_minutes,
+            "shared_ip_min_users": self.shared_ip_min_users,
+        }
+        return {**base, **self.extra}
+
+
+FINDING_INSERT = """
+insert into findings
+select
+    '{rule_id}' as rule_id,
+    coalesce(r.severity, '{severity}') as severity,
+    '{area}' as area,
+    r.event_ref,
+    r.paired_event_ref,
+    e.channel,
+    e.dataset_id,
+    e.event_name,
+    e.event_id,
+    e.event_time,
+    cast(timezone('UTC', e.event_time) as date) as day,
+    r.field,
+    r.detail
+from ({rule_sql}) as r(event_ref, paired_event_ref, field, detail, severity)
+join events as e on e.event_ref = r.event_ref
+"""
+
+PostStep = Callable[[object], None]
+
+
+def rule_sql(area: str, rule_id: str) -> str | None:
+    """The SELECT for a rule, or None when the rule has no SQL yet."""
+    try:
+        text = sql_text(f"audit.rules.sql.{area}", f"{rule_id}.sql")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return text.strip().rstrip(";")
+
+
+def post_steps() -> list[PostStep]:
+    """Python steps after the SQL metrics (pure functions over stored metrics)."""
+    steps: list[PostStep] = []
+    try:
+        from audit.metrics.emq import write_match_quality
+    except ImportError:
+        return steps
+    steps.append(write_match_quality)
+    return steps
+
+
+def run_audit(
+    con, settings: AuditSettings | None = None, progress: Callable[[str], None] | None = None
+) -> dict:
+    """Rebuild every audit output from the events in `con`; returns counts per step."""
+    settings = settings or AuditSettings()
+    note = progress or (lambda _msg: None)
+    for name, value in settings.variables().items():
+        con.execute(f"set variable {name} = {float(value)!r}")
+    con.execute(sql_text("audit.schema", "outputs.sql"))
+    for name, text in sql_files("audit.rules.sql", "stages"):
+        note(f"stage {name}")
+        con.execute(text)
+    ran: dict[str, int] = {}
+    for r in load_rules():
+        text = rule_sql(r.area, r.id)
+        if text is None:
+            continue
+        note(f"rule {r.id}")
+        con.execute(FINDING_INSERT.format(rule_id=r.id, severity=r.severity, area=r.area, rule_sql=text))
+        ran[r.id] = con.execute("select count(*) from findings where rule_id = ?", [r.id]).fetchone()[0]
+    for name, text in sql_files("audit.metrics", "sql"):
+        note(f"metrics {name}")
+        con.execute(text)
+    for step in post_steps():
+        step(con)
+    con.execute(sql_text("audit.schema", "output_views.sql"))
+    write_rules_table(con)
+    return ran
+
+
+def write_rules_table(con) -> None:
+    """The `rules` table analysts join findings to (id, area, severity, title, meaning, fix)."""
+    con.execute(
+        "create or replace table rules (rule_id varchar, area varchar, severity varchar,"
+        " title varchar, meaning varchar, fix varchar)"
+    )
+    rows = [(r.id, r.area, r.severity, r.title, r.meaning, r.fix) for r in load_rules()]
+    if rows:
+        con.executemany("insert into rules values (?, ?, ?, ?, ?, ?)", rows)
