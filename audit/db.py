@@ -52,6 +52,7 @@ def connect(path: str | Path | None = None, read_only: bool = False, memory_limi
     limit = limit or default_memory_limit()
     if limit:
         con.execute(f"set memory_limit = '{limit}'")
+    con.execute("set TimeZone = 'UTC'")
     if not read_only:
         apply_schema(con)
     return con
