@@ -1,0 +1,1 @@
+"""Renderings of the audit: Plotly chart builders, the weekly report."""

@@ -1,0 +1,1 @@
+"""SQL the weekly report reads (one query per file)."""
