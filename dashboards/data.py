@@ -1,0 +1,114 @@
+"""The dashboard's data: one cached read-only DuckDB connection, cached reads of the audit views."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from audit.db import connect
+from audit.outputs import queries
+
+DB_ENV = "CAPI_AUDIT_DB"
+OUTPUT_TABLES = ("event_pairs", "findings", "daily_metrics", "rules")
+
+
+def db_path() -> str | None:
+    """The audit database: `--db FILE` after `streamlit run app.py --`, else $CAPI_AUDIT_DB."""
+    args = sys.argv[1:]
+    if "--db" in args and args.index("--db") + 1 < len(args):
+        return args[args.index("--db") + 1]
+    return os.environ.get(DB_ENV) or None
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    """One read-only connection per database file, shared by every session."""
+    return connect(path, read_only=True)
+
+
+def cursor():
+    """A fresh cursor on the shared connection (DuckDB wants one per thread)."""
+    return _connection(db_path()).cursor()
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the database holds, to pick the right empty state."""
+
+    path: str | None
+    exists: bool
+    events: int
+    audited: bool
+    error: str | None = None
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def _status(path: str | None) -> Status:
+    if not path:
+        return Status(None, False, 0, False)
+    if not Path(path).exists():
+        return Status(path, False, 0, False)
+    try:
+        cur = _connection(path).cursor()
+        tables = queries.existing_tables(cur)
+        events = cur.execute("select count(*) from events").fetchall()[0][0] if "events" in tables else 0
+    except Exception as exc:  # a locked or foreign file: say so on the page instead of crashing
+        return Status(path, True, 0, False, str(exc))
+    return Status(path, True, int(events), all(t in tables for t in OUTPUT_TABLES))
+
+
+def status() -> Status:
+    """The state of the configured database."""
+    return _status(db_path())
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _read(path: str, name: str, items: tuple) -> pd.DataFrame:
+    cur = _connection(path).cursor()
+    try:
+        return queries.run(cur, name, **dict(items))
+    finally:
+        cur.close()
+
+
+def read(name: str, **params) -> pd.DataFrame:
+    """Run audit/outputs/queries/<name>.sql with these filters (cached)."""
+    items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _read(db_path(), name, items)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _summary(path: str, dataset, start, end, names, channel) -> dict | None:
+    try:
+        from audit.metrics.summary import summary
+    except ImportError:
+        return None
+    cur = _connection(path).cursor()
+    try:
+        return summary(cur, dataset=dataset, start=start, end=end,
+                       event_names=list(names) if names else None, channel=channel)
+    finally:
+        cur.close()
+
+
+def summary(dataset=None, start=None, end=None, names=None, channel=None) -> dict | None:
+    """The headline numbers, exactly as `capi-audit summary --json` gives them (None if unavailable)."""
+    return _summary(db_path(), dataset, start, end, tuple(names) if names else None, channel)
+
+
+def whatif(event_name: str, overrides: dict[str, float], dataset: str | None = None) -> list[dict] | None:
+    """Current and projected estimated EMQ per channel (None when the what-if is unavailable)."""
+    try:
+        from audit.metrics.whatif import project
+    except ImportError:
+        return None
+    cur = cursor()
+    try:
+        return project(cur, event_name, overrides, dataset=dataset)
+    finally:
+        cur.close()

@@ -1,0 +1,100 @@
+"""Page pieces built from the summary dict: headline cards and the verdict board."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from audit.outputs import verdicts
+from audit.outputs.display import count, share
+
+# (key in summary["dedup"], label, kind, higher is better, help)
+HEADLINES = (
+    ("conversions", "Real conversions", "count", True,
+     "Distinct conversions after pairing the browser and server events."),
+    ("counted_by_meta", "Counted by Meta", "count", None,
+     "What Meta counts under its deduplication rule."),
+    ("double_counts", "Counted twice", "count", False,
+     "Conversions Meta counts more than once: inflated results."),
+    ("dedup_rate", "Deduplicated", "share", True,
+     "Of the conversions seen on both channels, the share Meta counts once. Should be close to 100%."),
+    ("event_coverage", "Event coverage", "share", True,
+     "Browser events with a server copy sharing a dedup key. Meta's goal: 75%."),
+    ("recovered", "Recovered by CAPI", "count", True,
+     "Conversions only the server reported (the browser was blocked)."),
+)
+
+
+def dedup_numbers(section: dict | None) -> dict:
+    """The dedup numbers of a summary or of one event name's entry."""
+    if not section:
+        return {}
+    return section.get("dedup", section)
+
+
+def _has_data(summary: dict | None) -> bool:
+    if not summary:
+        return False
+    return bool(sum((summary.get("events") or {}).values()) or dedup_numbers(summary).get("conversions"))
+
+
+def metric_value(kind: str, value) -> str:
+    """A headline number as the card shows it."""
+    return share(value) if kind == "share" else count(value)
+
+
+def metric_delta(kind: str, now, before) -> str | None:
+    """Change against the previous period, None when either side is missing."""
+    if now is None or before is None:
+        return None
+    if kind == "share":
+        return f"{(now - before) * 100:+.1f} pts"
+    return f"{int(now) - int(before):+,}"
+
+
+def headline_cards(now: dict, before: dict | None) -> None:
+    """One st.metric per headline number, with the change against the previous period."""
+    cur = dedup_numbers(now)
+    prev = dedup_numbers(before) if _has_data(before) else {}
+    cols = st.columns(len(HEADLINES))
+    for col, (key, label, kind, better_up, help_text) in zip(cols, HEADLINES, strict=True):
+        colour = "off" if better_up is None else ("normal" if better_up else "inverse")
+        col.metric(label, metric_value(kind, cur.get(key)), metric_delta(kind, cur.get(key), prev.get(key)),
+                   delta_color=colour, help=help_text, border=True)
+    ev = now.get("events") or {}
+    note = (f"Events read: {count(ev.get('pixel', 0))} from the browser, "
+            f"{count(ev.get('capi', 0))} from the server.")
+    st.caption(note + (" Changes compare with the previous period of the same length." if prev else
+                       " No earlier period to compare with."))
+
+
+def emq_of(entry: dict) -> float | None:
+    """The estimated EMQ to judge an event name by: the server's, else the combined one."""
+    mq = entry.get("match_quality") or {}
+    for ch in ("capi", "combined", "pixel"):
+        if mq.get(ch) is not None:
+            return mq[ch]
+    return None
+
+
+def verdict_board(summary: dict) -> pd.DataFrame:
+    """One row per event name: a traffic light per check and the worst of them."""
+    rows = []
+    for name, entry in sorted((summary.get("by_event_name") or {}).items()):
+        d = dedup_numbers(entry)
+        checks = [
+            verdicts.dedup_verdict(d.get("dedup_rate")),
+            verdicts.double_count_verdict(d.get("double_counts"), d.get("inflation_rate")),
+            verdicts.coverage_verdict(d.get("event_coverage")),
+            verdicts.emq_verdict(emq_of(entry)),
+        ]
+        rows.append({
+            "": verdicts.LIGHTS[verdicts.overall(checks)],
+            "Event name": name,
+            "Conversions": count(d.get("conversions")),
+            "Deduplication": f"{checks[0].icon} {checks[0].text}",
+            "Double counts": f"{checks[1].icon} {checks[1].text}",
+            "Event coverage": f"{checks[2].icon} {checks[2].text}",
+            "Match quality (estimated)": f"{checks[3].icon} {checks[3].text}",
+        })
+    return pd.DataFrame(rows)
