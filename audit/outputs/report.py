@@ -28,13 +28,13 @@ from audit.outputs.report_weeks import Week, default_week, parse_week
 from audit.rules.catalogue import load_rules
 
 HEADLINE = (
-    ("conversions", "Conversions (our best estimate of the truth)", "count", "higher"),
+    ("conversions", "Conversions (our best estimate of the truth)", "count", None),
     ("counted_by_meta", "Conversions Meta counts", "count", None),
     ("double_counts", "Conversions Meta counts twice", "count", "lower"),
     ("inflation_rate", "Share counted twice", "share", "lower"),
     ("dedup_rate", "Deduplication rate (conversions on both channels)", "share", "higher"),
     ("event_coverage", "Event coverage (browser events with a server copy)", "share", "higher"),
-    ("recovered", "Conversions only the server saw (recovered)", "count", "higher"),
+    ("recovered", "Conversions only the server saw (recovered)", "count", None),
 )
 DAILY_METRICS = ("dedup_rate", "inflation_rate", "event_coverage", "error_rate")
 TOP_FINDINGS = 10

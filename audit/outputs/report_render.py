@@ -89,6 +89,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     env.filters.update(pct=pct, num=num, change=change, tone=tone, value=value, seconds=seconds,
                        metric_value=metric_value, parameters=parameters, channel=lambda c: CHANNELS.get(c, c))

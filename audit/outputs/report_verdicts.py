@@ -199,7 +199,7 @@ def event_verdict(
     checks = [
         lights.dedup_verdict(metric_value(numbers, "dedup.dedup_rate")),
         lights.double_count_verdict(
-            metric_value(numbers, "dedup.double_counts"), metric_value(numbers, "dedup.inflation_rate")
+            (numbers.get("dedup") or {}).get("double_counts"), metric_value(numbers, "dedup.inflation_rate")
         ),
         lights.coverage_verdict(metric_value(numbers, "dedup.event_coverage")),
         lights.emq_verdict(metric_value(numbers, "match_quality.capi")),
