@@ -14,13 +14,13 @@ if str(ROOT.parent) not in sys.path:  # `streamlit run` puts only this folder on
 from dashboards import filters, gate  # noqa: E402
 
 PAGES = [
-    st.Page(ROOT / "pages" / "overview.py", title="Overview", icon="🏠", default=True),
+    st.Page(ROOT / "pages" / "overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
     st.Page(ROOT / "pages" / "deduplication.py", title="Deduplication", icon="🔁"),
     st.Page(ROOT / "pages" / "match_quality.py", title="Match quality", icon="🎯"),
     st.Page(ROOT / "pages" / "parameters.py", title="Parameters", icon="🧩"),
-    st.Page(ROOT / "pages" / "timing.py", title="Timing and delivery", icon="⏱️"),
+    st.Page(ROOT / "pages" / "timing.py", title="Timing and delivery", icon="⏱️", url_path="timing"),
     st.Page(ROOT / "pages" / "findings.py", title="Findings explorer", icon="🔎"),
-    st.Page(ROOT / "pages" / "loads.py", title="Data", icon="🗂️"),
+    st.Page(ROOT / "pages" / "loads.py", title="Data", icon="🗂️", url_path="data"),
 ]
 
 st.set_page_config(page_title="capi-audit", page_icon="📊", layout="wide")

@@ -19,10 +19,12 @@ def short_hash(value: object) -> object:
 
 def mask_hashes(table, columns: list[str] | None = None):
     """A copy of a pandas DataFrame with every hash in text columns shortened."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
     out = table.copy()
     for col in columns or list(out.columns):
-        if out[col].dtype == object:
-            out[col] = out[col].map(short_hash)
+        if is_object_dtype(out[col]) or is_string_dtype(out[col]):
+            out[col] = out[col].map(short_hash, na_action="ignore")
     return out
 
 
