@@ -1,0 +1,35 @@
+"""Shared by the JSON adapters: stage lines, or the whole file when it is one pretty-printed document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.errors import IngestError
+from audit.ingest.base import ReadContext
+from audit.ingest.lines import stage_lines
+
+MAX_DOCUMENT_BYTES = 512 << 20
+
+
+def stage_json_records(con, path: Path, ctx: ReadContext) -> None:
+    """Fill ingest_lines with one JSON record per line, or the whole file as line 1 if it is one document.
+
+    A file whose first non-blank line is not valid JSON on its own but which parses as a whole is a
+    single document (Meta's documented request example is pretty-printed), stored as line 1.
+    """
+    stage_lines(con, path, on_bytes=ctx.on_bytes)
+    first = con.execute(
+        "select json_valid(trim(text, chr(65279) || ' ' || chr(9))) from ingest_lines "
+        "where trim(text) <> '' order by line limit 1"
+    ).fetchall()
+    if not first or first[0][0]:
+        return
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        return
+    whole = path.read_bytes().decode("utf-8", "replace").strip("\ufeff \t\r\n")
+    valid = con.execute("select json_valid(?)", [whole]).fetchall()[0][0]
+    if valid:
+        con.execute("create or replace temp table ingest_lines (line integer, text varchar)")
+        con.execute("insert into ingest_lines values (1, ?)", [whole])
+    elif not whole:
+        raise IngestError(f"{path}: the file is empty")

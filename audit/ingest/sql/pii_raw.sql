@@ -1,0 +1,32 @@
+-- Distinct raw (not hashed) values in the hashed user-data fields of ingest_stage.
+-- Phones carry the event's raw country (when that is not hashed) so they can be parsed to E.164.
+with event_region as (
+    select
+        em, ph, fn, ln, ge, db, ct, st, zp, country,
+        case when ing_is_raw_pii(country[1]) then trim(country[1]) end as region
+    from ingest_stage
+),
+values_by_field as (
+    select 'em' as field, unnest(em) as raw, null as region from event_region
+    union all
+    select 'ph' as field, unnest(ph) as raw, region as region from event_region
+    union all
+    select 'fn' as field, unnest(fn) as raw, null as region from event_region
+    union all
+    select 'ln' as field, unnest(ln) as raw, null as region from event_region
+    union all
+    select 'ge' as field, unnest(ge) as raw, null as region from event_region
+    union all
+    select 'db' as field, unnest(db) as raw, null as region from event_region
+    union all
+    select 'ct' as field, unnest(ct) as raw, null as region from event_region
+    union all
+    select 'st' as field, unnest(st) as raw, null as region from event_region
+    union all
+    select 'zp' as field, unnest(zp) as raw, null as region from event_region
+    union all
+    select 'country' as field, unnest(country) as raw, null as region from event_region
+)
+select distinct field, raw, region
+from values_by_field
+where ing_is_raw_pii(raw);

@@ -1,0 +1,127 @@
+"""Flat tables (CSV, Parquet, JSONL) with canonical, dotted (`user_data.em`) or mapped column names."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from audit.db import sql_text
+from audit.errors import ConfigError, IngestError
+from audit.ingest.base import ReadContext, ReadOutcome
+from audit.ingest.columns import Source, select_list, sql_str
+from audit.ingest.jsondoc import stage_json_records
+from audit.ingest.lines import stage_lines
+
+_CSV_HEADER = re.compile(rb"^[^\r\n{]*[,;\t|][^\r\n]*\r?\n")
+
+
+def read_mapping(path: str | Path) -> dict[str, str]:
+    """Read a TOML column mapping: `[columns]` with `source_name = "canonical_name"` lines."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the column mapping ({exc})") from exc
+    columns = data.get("columns")
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise ConfigError(f'{path}: expected a [columns] table of source_name = "canonical_name" lines')
+    return dict(columns)
+
+
+def _kind(head: bytes) -> str:
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return "jsonl"
+    return "csv"
+
+
+class TableAdapter:
+    """CSV, Parquet or JSONL tables, one event per row, for either channel."""
+
+    name = "table"
+    channel = None
+    description = (
+        "flat tables (CSV with a header row, Parquet, JSONL) with canonical column names "
+        "such as event_name, event_id, event_time, em or user_data.em (or a --mapping file)"
+    )
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """Parquet magic, a JSON object per line, or a delimited header line."""
+        kind = _kind(head)
+        if kind != "csv":
+            return True
+        return bool(_CSV_HEADER.match(head.lstrip(b"\xef\xbb\xbf")))
+
+    def read(self, con, path: Path, ctx: ReadContext) -> ReadOutcome:
+        """Stage one event per row; quarantine rows that do not parse."""
+        with open(path, "rb") as fh:
+            kind = _kind(fh.read(4096))
+        ignored = 0
+        if kind == "parquet":
+            self._parquet(con, path)
+            sources = self._typed_sources(con)
+            if ctx.on_bytes:
+                ctx.on_bytes(path.stat().st_size)
+        elif kind == "jsonl":
+            stage_json_records(con, path, ctx)
+            con.execute(sql_text("audit.ingest.sql", "table_jsonl.sql"))
+            keys = con.execute("select distinct unnest(json_keys(j)) from tb_src").fetchall()
+            sources = [Source(k, "json") for (k,) in keys]
+            ignored = con.execute("select count(*) from tb_rows where blank").fetchall()[0][0]
+        else:
+            self._csv(con, path, ctx)
+            sources = self._typed_sources(con)
+            ignored = con.execute(
+                "select count(*) from ingest_lines where line > 1 and trim(text) = ''"
+            ).fetchall()[0][0]
+        names = {ctx.mapping.get(s.name, s.name) for s in sources}
+        if ctx.channel is None and "channel" not in names:
+            raise IngestError(
+                f"{path}: this table has no channel column; give it with --pixel or --capi"
+            )
+        if "event_name" not in names and "event_name" not in ctx.mapping.values():
+            raise IngestError(
+                f"{path}: no event_name column (columns: {', '.join(sorted(s.name for s in sources))}); "
+                "use canonical names or a --mapping file"
+            )
+        exprs = ["ingest_source_line as source_line", "0 as source_index", *select_list(sources, ctx.mapping)]
+        con.execute(f"insert into ingest_stage by name select {', '.join(exprs)} from tb_src")
+        staged_or_quarantined = con.execute(
+            "select (select count(*) from ingest_stage) + (select count(*) from ingest_quarantine)"
+        ).fetchall()[0][0]
+        for table in ("tb_src", "tb_rows", "tb_csv", "tb_reject_errors", "tb_reject_scans"):
+            con.execute(f"drop table if exists {table}")
+        return ReadOutcome(rows_read=staged_or_quarantined + ignored, rows_ignored=ignored)
+
+    @staticmethod
+    def _typed_sources(con) -> list[Source]:
+        cols = con.execute("select column_name, column_type from (describe tb_src)").fetchall()
+        return [Source(name, "text" if dtype == "VARCHAR" else dtype) for name, dtype in cols
+                if name != "ingest_source_line"]
+
+    @staticmethod
+    def _parquet(con, path: Path) -> None:
+        try:
+            con.execute(
+                "create or replace temp table tb_src as "
+                "select * exclude (file_row_number), "
+                "cast(file_row_number as integer) + 1 as ingest_source_line "
+                f"from read_parquet({sql_str(str(path))}, file_row_number = true)"
+            )
+        except Exception as exc:  # duckdb raises several error types for a damaged file
+            raise IngestError(f"{path}: cannot read this Parquet file ({exc})") from exc
+
+    @staticmethod
+    def _csv(con, path: Path, ctx: ReadContext) -> None:
+        stage_lines(con, path, on_bytes=ctx.on_bytes)
+        try:
+            con.execute(
+                "create or replace temp table tb_csv as "
+                f"select * from read_csv({sql_str(str(path))}, header = true, all_varchar = true, "
+                "allow_quoted_nulls = false, store_rejects = true, rejects_table = 'tb_reject_errors', "
+                "rejects_scan = 'tb_reject_scans', parallel = false)"
+            )
+        except Exception as exc:
+            raise IngestError(f"{path}: cannot read this CSV file ({exc})") from exc
+        con.execute(sql_text("audit.ingest.sql", "table_csv.sql"))

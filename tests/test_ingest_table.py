@@ -1,0 +1,81 @@
+"""Flat tables: JSONL with canonical and dotted names, CSV line numbers, Parquet, TOML column mappings."""
+
+from pathlib import Path
+
+import pytest
+
+from audit.db import connect
+from audit.errors import IngestError
+from audit.ingest import load_files
+
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+JOHN = "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"
+
+
+@pytest.fixture()
+def con():
+    c = connect(None)
+    yield c
+    c.close()
+
+
+def test_jsonl_canonical_and_dotted_columns(con):
+    (res,) = load_files(con, [FIX / "pixel_events.jsonl"], "pixel")
+    assert (res.format, res.rows_read, res.rows_loaded, res.rows_quarantined, res.rows_ignored) == (
+        "table", 6, 2, 3, 1)
+    first = con.execute(
+        "select em, external_id, value, currency, content_ids, custom_data->>'currency', client_ip_address, "
+        "epoch(event_time), epoch(sent_at) from events where source_line = 1").fetchall()[0]
+    assert first == ([JOHN], ["cust-1"], 49.9, "USD", ["SKU-1", "SKU-2"], "USD", "2001:db8::7",
+                     1793613598, 1793613598)
+    second = con.execute(
+        "select event_id, fn, pii_hashed_on_load, custom_data->>'page' from events where source_line = 2"
+    ).fetchall()[0]
+    assert second == (None, [""], ["em"], "home")
+    reasons = dict(con.execute("select source_line, field from quarantine").fetchall())
+    assert reasons == {4: None, 5: None, 6: "channel"}
+
+
+def test_csv_physical_lines_quoted_empty_and_rejects(con):
+    (res,) = load_files(con, [FIX / "capi_events.csv"], "capi", dataset="999")
+    assert (res.rows_read, res.rows_loaded, res.rows_quarantined, res.rows_ignored) == (5, 3, 1, 1)
+    rows = con.execute(
+        "select source_line, event_id, dataset_id, em, pii_hashed_on_load, value_raw from events order by 1"
+    ).fetchall()
+    assert [r[0] for r in rows] == [2, 4, 6]  # header is line 1, line 3 blank, line 5 rejected
+    assert rows[1][1] == ""  # "" in CSV is an empty string, not absent
+    assert rows[0][2] == "999"  # --dataset fills the gap
+    assert rows[0][4] == ["em", "ph", "country"]
+    assert rows[2][3] == [""] and rows[2][5] == ""
+    assert con.execute("select source_line from quarantine").fetchall() == [(5,)]
+
+
+def test_parquet_rows_numbered_from_one(con, tmp_path):
+    src = tmp_path / "export.parquet"
+    con.execute(
+        "copy (select * from (values ('capi', 'Purchase', 'p-1', 1793613600, 'USD', 12.5), "
+        "('capi', 'Lead', 'l-1', 1793613700, null, null)) "
+        "t(channel, event_name, event_id, event_time, \"custom_data.currency\", \"custom_data.value\")) "
+        f"to '{src}' (format parquet)")
+    (res,) = load_files(con, [src], None)
+    assert (res.format, res.channel, res.rows_read, res.rows_loaded) == ("table", "capi", 2, 2)
+    rows = con.execute("select source_line, event_name, value, currency from events order by 1").fetchall()
+    assert rows == [(1, "Purchase", 12.5, "USD"), (2, "Lead", None, None)]
+
+
+def test_mapping_file_renames_export_columns(con, tmp_path):
+    csv = tmp_path / "shop_export.csv"
+    csv.write_text("Event,Id,Time,Email\nPurchase,o-1,2026-11-02T10:00:00Z,John_Smith@gmail.com\n")
+    (res,) = load_files(con, [csv], "pixel", mapping={"Event": "event_name", "Id": "event_id",
+                                                       "Time": "event_time", "Email": "user_data.em"})
+    assert res.rows_loaded == 1
+    rows = con.execute("select event_name, event_id, em from events").fetchall()
+    assert rows == [("Purchase", "o-1", [JOHN])]
+
+
+def test_table_without_channel_needs_an_option(con, tmp_path):
+    csv = tmp_path / "events.csv"
+    csv.write_text("event_name,event_id,event_time\nLead,l-1,1793613600\n")
+    with pytest.raises(IngestError, match="--pixel or --capi"):
+        load_files(con, [csv], None)
+    assert con.execute("select count(*) from loads").fetchall() == [(0,)]
