@@ -7,7 +7,7 @@ create or replace table event_pairs (
     event_name           varchar,           -- the conversion's name (Pixel's when it has one, else CAPI's)
     pairing              varchar not null,  -- deduplicated | event_name_case_mismatch | event_id_whitespace |
                                             -- pair_outside_window | event_id_mismatch | event_id_missing |
-                                            -- pixel_only | capi_only
+                                            -- dataset_mismatch | pixel_only | capi_only
     matched_by           varchar,           -- event_id | order_id | external_id | em | fbp (NULL when single-channel)
     pixel_event_ref      varchar,
     capi_event_ref       varchar,
@@ -20,7 +20,8 @@ create or replace table event_pairs (
     time_gap_seconds     double,            -- capi_time - pixel_time
     meta_dedups          boolean not null,  -- true when Meta counts this conversion once
     kept_channel         varchar,           -- the copy Meta keeps when it dedups
-    counted_by_meta      integer not null,  -- events Meta counts for this conversion (1 or 2, repeats excluded)
+    counted_by_meta      integer not null,  -- events Meta counts for this conversion (1 or 2, repeats excluded;
+                                            -- 0 when Meta merges it into an earlier conversion with its id)
     pixel_repeats        integer not null,  -- extra Pixel copies with the same keys (duplicate_within_channel)
     capi_repeats         integer not null,  -- extra CAPI copies with the same keys
     conversion_time      timestamptz,       -- earliest event_time of the conversion
@@ -59,7 +60,10 @@ create or replace table dedup_daily (
     double_counts        bigint,
     recovered            bigint,            -- conversions seen only through CAPI
     pixel_with_dedup_key bigint,            -- Pixel events with a CAPI copy sharing a dedup key
-    pixel_unique_events  bigint             -- event_coverage denominator
+    pixel_unique_events  bigint,            -- event_coverage denominator
+    repeat_events        bigint,            -- extra sends of one event from the same channel (double-count
+                                            -- risk, kept out of counted_by_meta)
+    lost_conversions     bigint             -- conversions Meta drops because an earlier one reused their id
 );
 
 -- Inflated value per currency (never summed across currencies).

@@ -1,0 +1,70 @@
+"""`capi-audit audit`: load Pixel and CAPI logs, then rebuild every audit output in the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from audit.cli import app, err
+from audit.cli.headline import FailOn, exit_on_findings, print_summary
+from audit.db import connect
+from audit.errors import ConfigError
+from audit.metrics.summary import summary
+from audit.rules.engine import AuditSettings, run_audit
+
+
+def load_logs(con, pixel: list[Path], capi: list[Path], dataset: str | None) -> None:
+    """Load both channels' files, reporting read / loaded / quarantined per file on stderr."""
+    from audit.ingest import load_files
+
+    for channel, paths in (("pixel", pixel), ("capi", capi)):
+        if not paths:
+            continue
+        for res in load_files(con, list(paths), channel, dataset=dataset, progress=True):
+            note = " (already loaded)" if res.skipped else ""
+            err.print(
+                f"{res.file}: {res.rows_read:,} read, {res.rows_loaded:,} loaded, "
+                f"{res.rows_quarantined:,} set aside{note}"
+            )
+
+
+def audit_with_progress(con, settings: AuditSettings) -> None:
+    """Run the audit with a spinner on stderr naming the current step."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("auditing", total=None)
+        run_audit(con, settings, progress=lambda step: bar.update(task, description=f"auditing: {step}"))
+
+
+@app.command("audit")
+def audit_cmd(
+    db: Path = typer.Option(..., "--db", help="Audit database (DuckDB file); created if missing."),
+    pixel: list[Path] | None = typer.Option(None, "--pixel", help="Pixel (browser) log file or folder."),
+    capi: list[Path] | None = typer.Option(
+        None, "--capi", help="Conversions API (server) log file or folder."
+    ),
+    dataset: str | None = typer.Option(None, "--dataset", help="Dataset id for events whose log names none."),
+    window_hours: float = typer.Option(48.0, "--window-hours", help="Meta's dedup window, in hours."),
+    tolerance_minutes: float = typer.Option(
+        10.0, "--tolerance-minutes",
+        help="Same conversion by evidence (order, customer): how far apart the two copies may be.",
+    ),
+    fail_on: FailOn | None = typer.Option(
+        None, "--fail-on", help="Exit with code 1 when findings of this severity or worse exist."
+    ),
+) -> None:
+    """Load the logs (if given), then audit everything in the database and print the headline numbers."""
+    if window_hours <= 0 or tolerance_minutes < 0:
+        raise ConfigError("--window-hours must be above 0 and --tolerance-minutes 0 or more")
+    settings = AuditSettings(window_hours=window_hours, evidence_tolerance_minutes=tolerance_minutes)
+    con = connect(db)
+    try:
+        load_logs(con, pixel or [], capi or [], dataset)
+        audit_with_progress(con, settings)
+        result = summary(con)
+    finally:
+        con.close()
+    print_summary(result)
+    exit_on_findings(result, fail_on)

@@ -1,0 +1,1 @@
+"""SQL behind audit.metrics.summary (read-only queries over the audit outputs)."""
