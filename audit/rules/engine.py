@@ -1,8 +1,9 @@
 """Run the audit over everything in a workspace: stages, every rule's SQL, then the metrics.
 
-Order: outputs.sql (fresh output tables) -> rules/sql/stages/*.sql (pairing and helper tables,
-by file name) -> one rules/sql/<area>/<rule_id>.sql per catalogue rule (a SELECT of the rows
-that break it) -> metrics/sql/*.sql -> Python post steps (estimated EMQ) -> output_views.sql.
+Order: outputs.sql (fresh output tables) -> Python lookups (audit/rules/lookups.py) ->
+rules/sql/stages/*.sql (pairing and helper tables, by file name) -> one rules/sql/<area>/<rule_id>.sql
+per catalogue rule (a SELECT of the rows that break it) -> metrics/sql/*.sql -> Python post steps
+(estimated EMQ) -> output_views.sql.
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ def rule_sql(area: str, rule_id: str) -> str | None:
     return text.strip().rstrip(";")
 
 
+def pre_steps() -> list[PostStep]:
+    """Python steps before the stages: lookup tables over distinct values (IP and user-agent classes)."""
+    from audit.rules.lookups import write_lookups
+
+    return [write_lookups]
+
+
 def post_steps() -> list[PostStep]:
     """Python steps after the SQL metrics (pure functions over stored metrics)."""
     steps: list[PostStep] = []
@@ -86,6 +94,8 @@ def run_audit(
     for name, value in settings.variables().items():
         con.execute(f"set variable {name} = {float(value)!r}")
     con.execute(sql_text("audit.schema", "outputs.sql"))
+    for step in pre_steps():
+        step(con)
     for name, text in sql_files("audit.rules.sql", "stages"):
         note(f"stage {name}")
         con.execute(text)

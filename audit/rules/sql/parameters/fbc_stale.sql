@@ -1,0 +1,12 @@
+-- Events whose fbc click happened more than fbc_max_age_days (90) before the event.
+select
+    event_ref,
+    null                                                                as paired_event_ref,
+    'fbc'                                                               as field,
+    'the click in fbc happened ' || plain_duration(seconds_between(cookie_created, event_time))
+    || ' before the event (cookie lifetime ' || cast(getvariable('fbc_max_age_days') as bigint) || ' days)'
+                                                                        as detail,
+    null                                                                as severity
+from stage_mq_value_checks
+where kind = 'fbc'
+  and fbc_stale

@@ -1,0 +1,19 @@
+-- Events with a hashed field holding the hash of an empty or placeholder word (or such a word as external_id).
+with placeholders as (
+    select
+        event_ref,
+        parameter,
+        parameter || ' is '
+        || case when hash_part(value) is not null then 'the hash of ' else 'the text ' end
+        || case when placeholder = '' then 'an empty string' else quoted(placeholder) end as problem
+    from stage_mq_value_checks
+    where placeholder is not null
+)
+select
+    event_ref,
+    null                                                                as paired_event_ref,
+    string_agg(distinct parameter, ', ' order by parameter)             as field,
+    string_agg(distinct problem, '; ' order by problem)                 as detail,
+    null                                                                as severity
+from placeholders
+group by event_ref
