@@ -19,9 +19,8 @@ _COUNTS = """
 select
     (select count(*) from cg_records where kind = 'blank') as ignored,
     (select count(*) from cg_records where kind in ('bad_json', 'unknown'))
-    + (select coalesce(sum(case when json_type(data) = 'ARRAY' and json_array_length(data) > 0
-                                then json_array_length(data) else 1 end), 0)
-       from cg_requests) as events_and_errors
+    + (select coalesce(sum(case when len(items) > 0 then len(items) else 1 end), 0) from cg_data)
+        as events_and_errors
 """
 
 
@@ -52,6 +51,6 @@ class CapiGraphAdapter:
         con.execute("set variable ingest_load_id = ?", [ctx.load_id])
         con.execute(sql_text("audit.ingest.sql", "capi_graph.sql"))
         ignored, counted = con.execute(_COUNTS).fetchall()[0]
-        for table in ("cg_records", "cg_requests", "cg_events"):
+        for table in ("cg_records", "cg_requests", "cg_data", "cg_events"):
             con.execute(f"drop table if exists {table}")
         return ReadOutcome(rows_read=int(ignored) + int(counted), rows_ignored=int(ignored))

@@ -67,8 +67,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def detect_adapter(path: Path, fmt: str | None) -> Adapter:
     """The adapter named by `fmt`, or the first whose sniff() recognizes the file's content."""
-    if fmt:
-        return adapter_named(fmt)
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -76,6 +74,8 @@ def detect_adapter(path: Path, fmt: str | None) -> Adapter:
         raise IngestError(f"{path}: cannot read the file ({exc.strerror})") from exc
     if not head.strip():
         raise IngestError(f"{path}: the file is empty; expected one of: {describe_formats()}")
+    if fmt:
+        return adapter_named(fmt)
     for adapter in ADAPTERS:
         if adapter.sniff(path, head):
             return adapter

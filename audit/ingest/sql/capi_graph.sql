@@ -3,109 +3,124 @@
 -- A record is a log envelope {"sent_at", "pixel_id" | "path", "request": {...}, "response": {...}},
 -- a Graph API request body {"data": [...], "test_event_code"?, "partner_agent"?}, a single event
 -- {"event_name", ...} or a JSON array of events. `data` and its items may be JSON-encoded strings.
+-- Each level is parsed once with from_json into a struct (JSON-typed where the shape varies).
 
 create or replace temp table cg_records as
-with parsed as (
-    select
-        line,
-        text,
-        trim(text, chr(65279) || ' ' || chr(9) || chr(13)) as body_text
+with trimmed as (
+    select line, text, trim(text, chr(65279) || ' ' || chr(9) || chr(13)) as body_text
     from ingest_lines
 ),
-json_records as (
+parsed as (
     select
         line,
         text,
-        body_text = '' as blank,
-        case when body_text = '' then null else try(json(body_text)) end as j
-    from parsed
+        body_text,
+        left(body_text, 1) as first_char,
+        case when left(body_text, 1) = '{' then try(from_json(body_text, '{
+            "sent_at": "VARCHAR", "timestamp": "VARCHAR", "pixel_id": "VARCHAR", "dataset_id": "VARCHAR",
+            "path": "VARCHAR", "url": "VARCHAR", "request_id": "VARCHAR", "request": "JSON", "response": "JSON",
+            "data": "JSON", "test_event_code": "VARCHAR", "partner_agent": "VARCHAR", "event_name": "JSON"
+        }')) end as r,
+        case when left(body_text, 1) = '[' then try_cast(body_text as json) end as top_array
+    from trimmed
 )
 select
     line,
-    text,
-    j,
+    body_text,
+    r,
     case
-        when blank then 'blank'
-        when j is null then 'bad_json'
-        when json_type(j) = 'ARRAY' then 'array'
-        when json_type(j) <> 'OBJECT' then 'unknown'
-        when json_type(j -> 'request') in ('OBJECT', 'VARCHAR') then 'envelope'
-        when (j -> 'data') is not null then 'body'
-        when (j -> 'event_name') is not null then 'event'
+        when body_text = '' then 'blank'
+        when first_char = '[' and top_array is not null then 'array'
+        when r is null then 'bad_json'
+        when left(r.request, 1) in ('{', '"') then 'envelope'
+        when r.data is not null then 'body'
+        when r.event_name is not null then 'event'
         else 'unknown'
     end as kind
-from json_records;
+from parsed;
 
-create or replace temp table cg_requests as
+create or replace temp table cg_data as
 with bodies as (
     select
         line,
-        text,
+        body_text,
         kind,
-        case kind when 'envelope' then j end as env,
-        case kind when 'envelope' then ing_unwrap(j -> 'request') when 'body' then j end as body,
-        case kind when 'event' then j end as single_event,
-        case kind when 'array' then j end as event_array
+        r,
+        case kind
+            when 'envelope' then try(from_json(ing_unwrap_text(r.request),
+                '{"data": "JSON", "test_event_code": "VARCHAR", "partner_agent": "VARCHAR"}'))
+        end as req,
+        case when kind = 'envelope' then ing_unwrap_text(r.response) end as resp_text
     from cg_records
     where kind in ('envelope', 'body', 'event', 'array')
 ),
 responses as (
     select
-        line,
-        text,
-        kind,
-        env,
-        body,
-        single_event,
-        event_array,
-        ing_unwrap(env -> 'response') as resp
+        * exclude (resp_text),
+        case when left(resp_text, 1) = '{' then try(from_json(resp_text,
+            '{"events_received": "VARCHAR", "fbtrace_id": "VARCHAR", "error": "JSON"}')) end as resp
     from bodies
-)
-select
+),
+requests as (
+    select
     line,
-    text,
     kind,
-    case
-        when kind in ('envelope', 'body') then ing_unwrap(body -> 'data')
-        when kind = 'event' then json_array(single_event)
-        else event_array
-    end as data,
-    coalesce(
-        ing_text(env -> 'pixel_id'),
-        ing_text(env -> 'dataset_id'),
-        regexp_extract(coalesce(ing_text(env -> 'path'), ing_text(env -> 'url')), '/([0-9]+)/events', 1),
-        ing_text(single_event -> 'dataset_id'),
-        ing_text(single_event -> 'pixel_id')
-    ) as dataset_id,
-    coalesce(ing_text(env -> 'sent_at'), ing_text(env -> 'timestamp')) as sent_at_raw,
-    ing_text(body -> 'test_event_code') as test_event_code,
-    ing_text(body -> 'partner_agent') as partner_agent,
-    coalesce(ing_text(env -> 'request_id'), getvariable('ingest_load_id') || ':' || line) as request_id,
-    resp,
-    resp -> 'error' as resp_error
-from responses;
+    ing_unwrap_text(case kind
+        when 'envelope' then req.data
+        when 'body' then r.data
+        when 'event' then '[' || body_text || ']'
+        else body_text
+    end) as data_text,
+    case when kind in ('envelope', 'body', 'event') then coalesce(
+        r.pixel_id,
+        r.dataset_id,
+        regexp_extract(coalesce(r.path, r.url), '/([0-9]+)/events', 1)
+    ) end as dataset_id,
+    case when kind = 'envelope' then coalesce(r.sent_at, r.timestamp) end as sent_at_raw,
+    case when kind = 'envelope' then req.test_event_code when kind = 'body' then r.test_event_code end
+        as test_event_code,
+    case when kind = 'envelope' then req.partner_agent when kind = 'body' then r.partner_agent end
+        as partner_agent,
+    coalesce(r.request_id, getvariable('ingest_load_id') || ':' || line) as request_id,
+    resp is not null as has_response,
+    resp.events_received as events_received,
+    resp.fbtrace_id as resp_fbtrace_id,
+    case when left(resp.error, 1) = '{' then from_json(resp.error, '{
+        "code": "VARCHAR", "error_subcode": "VARCHAR", "message": "VARCHAR",
+        "error_user_title": "VARCHAR", "fbtrace_id": "VARCHAR"
+    }') end as err
+from responses
+),
+listed as (
+    select *, case when left(data_text, 1) = '[' then try_cast(data_text as json[]) end as items
+    from requests
+)
+select * exclude (data_text), data_text is null as no_data
+from listed;
 
 -- Records that are not events at all: bad JSON, unknown shapes, a request without a usable data list.
 insert into ingest_quarantine (source_line, source_index, field, reason, raw_text)
-select line, null, null,
-    case kind
+select c.line, null, null,
+    case c.kind
         when 'bad_json' then 'not valid JSON'
         else 'not a Conversions API request, log envelope or event (expected "data", "request" or "event_name")'
     end,
-    text
-from cg_records
-where kind in ('bad_json', 'unknown');
+    l.text
+from cg_records as c
+join ingest_lines as l on l.line = c.line
+where c.kind in ('bad_json', 'unknown');
 
 insert into ingest_quarantine (source_line, source_index, field, reason, raw_text)
-select line, null, 'data',
+select d.line, null, 'data',
     case
-        when data is null then 'request has no readable "data" list of events'
-        when json_type(data) <> 'ARRAY' then '"data" is not a list of events'
+        when d.no_data then 'request has no readable "data" list of events'
+        when d.items is null then '"data" is not a list of events'
         else 'request has an empty "data" list'
     end,
-    text
-from cg_requests
-where data is null or json_type(data) <> 'ARRAY' or json_array_length(data) = 0;
+    l.text
+from cg_data as d
+join ingest_lines as l on l.line = d.line
+where d.items is null or len(d.items) = 0;
 
 create or replace temp table cg_events as
 with items as (
@@ -116,113 +131,120 @@ with items as (
         test_event_code,
         partner_agent,
         request_id,
-        json_array_length(data) as request_event_count,
-        resp,
-        resp_error,
-        unnest(cast(data as json[])) as item,
-        unnest(range(0, cast(json_array_length(data) as bigint))) as idx
-    from cg_requests
-    where json_type(data) = 'ARRAY'
+        len(items) as request_event_count,
+        has_response,
+        events_received,
+        resp_fbtrace_id,
+        err,
+        unnest(items) as item,
+        unnest(range(0, len(items))) as idx
+    from cg_data
+    where len(items) > 0
 )
 select
-    line,
-    idx,
-    item,
-    ing_unwrap(item) as e,
-    dataset_id,
-    sent_at_raw,
-    test_event_code,
-    partner_agent,
-    request_id,
-    request_event_count,
-    resp,
-    resp_error
+    *,
+    ing_unwrap_text(item) as e_text
 from items;
 
 insert into ingest_quarantine (source_line, source_index, field, reason, raw_text)
 select line, idx, 'data', 'event is not a JSON object', item::varchar
 from cg_events
-where e is null or json_type(e) <> 'OBJECT';
+where e_text is null or left(e_text, 1) <> '{' or try(json(e_text)) is null;
 
 insert into ingest_stage by name
 with events_only as (
     select
         line,
         idx,
-        e,
-        case when json_type(e -> 'user_data') = 'OBJECT' then e -> 'user_data' end as ud,
-        case when json_type(e -> 'custom_data') = 'OBJECT' then e -> 'custom_data' end as cd,
+        from_json(e_text, '{
+            "event_name": "VARCHAR", "event_id": "VARCHAR", "event_time": "VARCHAR", "sent_at": "VARCHAR",
+            "action_source": "VARCHAR", "event_source_url": "VARCHAR", "referrer_url": "VARCHAR",
+            "test_event_code": "VARCHAR", "partner_agent": "VARCHAR", "user_data": "JSON", "custom_data": "JSON"
+        }') as e,
         dataset_id,
         sent_at_raw,
         test_event_code,
         partner_agent,
         request_id,
         request_event_count,
-        resp,
-        resp_error
+        has_response,
+        events_received,
+        resp_fbtrace_id,
+        err
     from cg_events
-    where json_type(e) = 'OBJECT'
+    where left(e_text, 1) = '{' and try(json(e_text)) is not null
 ),
-other_keys as (
+nested as (
     select
         *,
+        case when left(e.user_data, 1) = '{' then e.user_data end as ud_text,
+        case when left(e.custom_data, 1) = '{' then e.custom_data end as cd_text
+    from events_only
+),
+parsed as (
+    select
+        *,
+        from_json(ud_text, '{
+            "em": "JSON", "ph": "JSON", "fn": "JSON", "ln": "JSON", "ge": "JSON", "db": "JSON", "ct": "JSON",
+            "st": "JSON", "zp": "JSON", "country": "JSON", "external_id": "JSON", "fbc": "VARCHAR",
+            "fbp": "VARCHAR", "client_ip_address": "VARCHAR", "client_user_agent": "VARCHAR"
+        }') as ud,
+        from_json(cd_text, '{"value": "VARCHAR", "currency": "VARCHAR", "order_id": "VARCHAR",
+            "content_ids": "JSON"}') as cd,
         list_filter(
-            json_keys(ud),
+            json_keys(ud_text),
             lambda k: k not in (
                 'em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id',
                 'fbc', 'fbp', 'client_ip_address', 'client_user_agent', 'access_token'
             )
         ) as ud_other
-    from events_only
+    from nested
 )
 select
     line as source_line,
     idx as source_index,
     'capi' as channel,
     dataset_id,
-    ing_text(e -> 'event_name') as event_name,
-    ing_text(e -> 'event_id') as event_id,
-    ing_text(e -> 'event_time') as event_time_raw,
-    coalesce(sent_at_raw, ing_text(e -> 'sent_at')) as sent_at_raw,
-    ing_text(e -> 'action_source') as action_source,
-    ing_text(e -> 'event_source_url') as event_source_url,
-    ing_text(e -> 'referrer_url') as referrer_url,
-    coalesce(test_event_code, ing_text(e -> 'test_event_code')) as test_event_code,
-    coalesce(partner_agent, ing_text(e -> 'partner_agent')) as partner_agent,
-    ing_list(ud -> 'em') as em,
-    ing_list(ud -> 'ph') as ph,
-    ing_list(ud -> 'fn') as fn,
-    ing_list(ud -> 'ln') as ln,
-    ing_list(ud -> 'ge') as ge,
-    ing_list(ud -> 'db') as db,
-    ing_list(ud -> 'ct') as ct,
-    ing_list(ud -> 'st') as st,
-    ing_list(ud -> 'zp') as zp,
-    ing_list(ud -> 'country') as country,
-    ing_list(ud -> 'external_id') as external_id,
-    ing_text(ud -> 'fbc') as fbc,
-    ing_text(ud -> 'fbp') as fbp,
-    ing_text(ud -> 'client_ip_address') as client_ip_address,
-    ing_text(ud -> 'client_user_agent') as client_user_agent,
+    e.event_name as event_name,
+    e.event_id as event_id,
+    e.event_time as event_time_raw,
+    coalesce(sent_at_raw, e.sent_at) as sent_at_raw,
+    e.action_source as action_source,
+    e.event_source_url as event_source_url,
+    e.referrer_url as referrer_url,
+    coalesce(test_event_code, e.test_event_code) as test_event_code,
+    coalesce(partner_agent, e.partner_agent) as partner_agent,
+    ing_list(ud.em) as em,
+    ing_list(ud.ph) as ph,
+    ing_list(ud.fn) as fn,
+    ing_list(ud.ln) as ln,
+    ing_list(ud.ge) as ge,
+    ing_list(ud.db) as db,
+    ing_list(ud.ct) as ct,
+    ing_list(ud.st) as st,
+    ing_list(ud.zp) as zp,
+    ing_list(ud.country) as country,
+    ing_list(ud.external_id) as external_id,
+    ud.fbc as fbc,
+    ud.fbp as fbp,
+    ud.client_ip_address as client_ip_address,
+    ud.client_user_agent as client_user_agent,
     case
         when len(ud_other) > 0 then to_json(map_from_entries(list_transform(
-            ud_other, lambda k: struct_pack(k := k, v := json_extract(ud, '$."' || k || '"'))
+            ud_other, lambda k: struct_pack(k := k, v := json_extract(ud_text, '$."' || k || '"'))
         )))
     end as other_user_data,
-    ing_text(cd -> 'value') as value_raw,
-    ing_text(cd -> 'currency') as currency,
-    ing_text(cd -> 'order_id') as order_id,
-    ing_list(cd -> 'content_ids') as content_ids,
-    cd as custom_data,
+    cd.value as value_raw,
+    cd.currency as currency,
+    cd.order_id as order_id,
+    ing_list(cd.content_ids) as content_ids,
+    cd_text::json as custom_data,
     request_id,
     request_event_count,
-    try_cast(ing_text(resp -> 'events_received') as integer) as events_received,
-    case
-        when resp_error is not null then 'error'
-        when resp is not null and json_type(resp) = 'OBJECT' then 'ok'
-    end as response_status,
-    try_cast(ing_text(resp_error -> 'code') as integer) as error_code,
-    try_cast(ing_text(resp_error -> 'error_subcode') as integer) as error_subcode,
-    coalesce(ing_text(resp_error -> 'error_user_title'), ing_text(resp_error -> 'message')) as error_message,
-    coalesce(ing_text(resp_error -> 'fbtrace_id'), ing_text(resp -> 'fbtrace_id')) as fbtrace_id
-from other_keys;
+    try_cast(events_received as integer) as events_received,
+    case when err is not null then 'error' when has_response then 'ok' end as response_status,
+    try_cast(err.code as integer) as error_code,
+    try_cast(err.error_subcode as integer) as error_subcode,
+    coalesce(err.error_user_title, err.message) as error_message,
+    coalesce(err.fbtrace_id, resp_fbtrace_id) as fbtrace_id
+from parsed;

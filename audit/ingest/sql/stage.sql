@@ -56,22 +56,22 @@ create or replace temp table ingest_quarantine (
 );
 
 -- A JSON value as a list of strings: arrays element-wise, a scalar as a one-element list.
+-- Decided on the first character so small values are not parsed twice.
 create or replace temp macro ing_list(v) as
     case
-        when v is null then null
-        when json_type(v) = 'ARRAY' then from_json(v, '["VARCHAR"]')
-        when json_type(v) = 'NULL' then null
-        when json_type(v) = 'OBJECT' then [v::varchar]
-        else [v ->> '$']
+        when v is null or v::varchar = 'null' then null
+        when left(v::varchar, 1) = '[' then from_json(v, '["VARCHAR"]')
+        when left(v::varchar, 1) = '"' then [v ->> '$']
+        else [v::varchar]
     end;
 
 -- A JSON value as text: strings unquoted, other scalars as written, objects/arrays as JSON.
 create or replace temp macro ing_text(v) as
-    case json_type(v) when 'NULL' then null else v ->> '$' end;
+    case when v is null or v::varchar = 'null' then null else v ->> '$' end;
 
--- A JSON value that may be a JSON-encoded string (Meta's curl form, the Python SDK's events).
-create or replace temp macro ing_unwrap(v) as
-    case json_type(v) when 'VARCHAR' then try(json(v ->> '$')) else v end;
+-- JSON text that may be a JSON-encoded string (Meta's curl form, the Python SDK's events): the inner text.
+create or replace temp macro ing_unwrap_text(t) as
+    case when left(t::varchar, 1) = '"' then t::json ->> '$' else t::varchar end;
 
 -- A text cell (CSV) holding a JSON array or a single value, as a list of strings.
 create or replace temp macro ing_text_list(t) as
