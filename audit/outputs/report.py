@@ -35,6 +35,8 @@ HEADLINE = (
     ("dedup_rate", "Deduplication rate (conversions on both channels)", "share", "higher"),
     ("event_coverage", "Event coverage (browser events with a server copy)", "share", "higher"),
     ("recovered", "Conversions only the server saw (recovered)", "count", None),
+    ("repeat_events", "Repeated sends of one event (retries, double fires)", "count", "lower"),
+    ("lost_conversions", "Conversions Meta drops (an event ID used twice)", "count", "lower"),
 )
 DAILY_METRICS = ("dedup_rate", "inflation_rate", "event_coverage", "error_rate")
 TOP_FINDINGS = 10
@@ -47,13 +49,14 @@ def week_summary(con, week: Week, dataset: str | None) -> dict[str, Any]:
     return summary(con, dataset=dataset, start=week.start, end=week.end)
 
 
-def choose_week(con, week: str | None, dataset: str | None) -> tuple[Week, bool]:
+def choose_week(
+    first: date | None, last: date | None, week: str | None, dataset: str | None
+) -> tuple[Week, bool]:
     """The requested week, or the last complete ISO week in the data; and whether it is complete."""
-    first, last = data.data_days(con, dataset)
     if week:
         chosen = parse_week(week)
         return chosen, bool(first and last and first <= chosen.start and chosen.end <= last)
-    if last is None:
+    if first is None or last is None:
         where = f" for dataset {dataset}" if dataset else ""
         raise StoreError(f"the database holds no events{where}; load logs with `capi-audit audit` first")
     return default_week(first, last)
@@ -63,6 +66,8 @@ def scope_numbers(summary: dict[str, Any], delivery: dict[str | None, dict]) -> 
     """Per scope (all events, each event name): the numbers regressions and verdicts compare."""
     scopes = {ALL_EVENTS: {"dedup": summary.get("dedup", {}), "delivery": delivery.get(None, {})}}
     for name, numbers in sorted(summary.get("by_event_name", {}).items()):
+        if not (numbers.get("dedup") or {}).get("conversions"):
+            continue  # named only in all-period coverage, no conversion in these days
         scopes[name] = {
             "dedup": numbers.get("dedup", {}),
             "match_quality": numbers.get("match_quality", {}),
@@ -158,7 +163,8 @@ def build_report(
     """Everything the weekly report shows, as one JSON-ready payload."""
     data.check_audited(con)
     thresholds = thresholds or load_thresholds()
-    chosen, complete = choose_week(con, week, dataset)
+    first, last = data.data_days(con, dataset)
+    chosen, complete = choose_week(first, last, week, dataset)
     prev = chosen.previous()
     current = week_summary(con, chosen, dataset)
     previous = week_summary(con, prev, dataset)
@@ -198,11 +204,11 @@ def build_report(
         by_event.append(
             {
                 "event_name": name,
+                "in_week": name in scopes_now,
                 "dedup": numbers.get("dedup", {}),
                 "previous_dedup": then.get("dedup") if then else None,
                 "coverage": numbers.get("coverage", {}),
                 "match_quality": numbers.get("match_quality", {}),
-                "previous_match_quality": then.get("match_quality") if then else None,
                 "delivery": delivery_now.get(name, {}),
             }
         )
@@ -215,6 +221,8 @@ def build_report(
             "previous_week": prev.label,
             "has_previous": has_previous,
             "dataset": dataset,
+            "first_day": first.isoformat() if first else None,
+            "last_day": last.isoformat() if last else None,
             "emq_note": "Match quality is our estimate from the parameters sent, not Meta's own score.",
         },
         "headline": headline(current, previous if has_previous else None),
