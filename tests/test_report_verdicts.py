@@ -131,17 +131,29 @@ def test_change_day_skips_missing_days_and_needs_points_in_the_week():
 
 
 def test_verdict_healthy_event():
-    verdict = event_verdict(scope(inflation_rate=0.0), {}, [])
+    verdict = event_verdict(scope(inflation_rate=0.0), [], [])
     assert (verdict["level"], verdict["reasons"]) == ("ok", [])
 
 
+def problem(severity, title="Something is wrong", findings=3):
+    return {"rule_id": "r", "severity": severity, "title": title, "findings": findings}
+
+
 def test_verdict_needs_fixing_when_meta_counts_twice():
-    verdict = event_verdict(scope(dedup_rate=0.6, inflation_rate=0.2), {"critical": 3}, [])
+    verdict = event_verdict(scope(dedup_rate=0.6, inflation_rate=0.2), [problem("critical")], [])
     assert verdict["level"] == "fix"
-    assert any("deduplicated" in r for r in verdict["reasons"])
-    assert "3 critical findings" in verdict["reasons"]
+    assert "only 60 % of conversions sent by both browser and server are deduplicated" in verdict["reasons"]
+    assert "Meta counts 20 conversions twice (20 %)" in verdict["reasons"]
+    assert "Something is wrong (3 events)" in verdict["reasons"]
 
 
-def test_verdict_regression_or_critical_finding_means_attention():
-    assert event_verdict(scope(inflation_rate=0.0), {}, ["Deduplication rate"])["level"] == "attention"
-    assert event_verdict(scope(inflation_rate=0.0), {"critical": 1}, [])["level"] == "attention"
+def test_verdict_regression_or_a_serious_rule_means_attention_but_info_does_not():
+    assert event_verdict(scope(inflation_rate=0.0), [], ["Deduplication rate"])["level"] == "attention"
+    assert event_verdict(scope(inflation_rate=0.0), [problem("warning")], [])["level"] == "attention"
+    assert event_verdict(scope(inflation_rate=0.0), [problem("info")], [])["level"] == "ok"
+
+
+def test_verdict_lists_at_most_three_problems():
+    many = [problem("critical", f"problem {i}") for i in range(5)]
+    reasons = event_verdict(scope(inflation_rate=0.0), many, [])["reasons"]
+    assert reasons[-1] == "and 2 more problems" and len(reasons) == 4

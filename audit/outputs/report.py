@@ -148,12 +148,24 @@ def top_findings(
     return result[:TOP_FINDINGS]
 
 
-def severities_by_event(rows: list[dict]) -> dict[str, dict[str, int]]:
-    """Findings per event name and severity."""
-    out: dict[str, dict[str, int]] = {}
+def channel_order(by_channel: dict[str, Any]) -> dict[str, Any]:
+    """Browser, server, then both combined."""
+    order = ("pixel", "capi", "combined")
+    return dict(sorted(by_channel.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9))
+
+
+def problems_by_event(rows: list[dict]) -> dict[str, list[dict[str, Any]]]:
+    """Per event name: the rules that fired, most severe and most frequent first."""
+    titles = {r.id: r.title for r in load_rules()}
+    order = {"critical": 0, "warning": 1, "info": 2}
+    out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        bucket = out.setdefault(row["event_name"], {})
-        bucket[row["severity"]] = bucket.get(row["severity"], 0) + row["findings"]
+        out.setdefault(row["event_name"], []).append(
+            {"rule_id": row["rule_id"], "severity": row["severity"],
+             "title": titles.get(row["rule_id"], row["rule_id"]), "findings": row["findings"]}
+        )
+    for problems in out.values():
+        problems.sort(key=lambda p: (order.get(p["severity"], 3), -p["findings"], p["rule_id"]))
     return out
 
 
@@ -190,13 +202,13 @@ def build_report(
     for rule in started:
         rule["title"] = catalogue[rule["rule_id"]].title if rule["rule_id"] in catalogue else rule["rule_id"]
         rule["first_day"] = first_day.get(rule["rule_id"])
-    by_event_severity = severities_by_event(finding_rows)
+    problems = problems_by_event(finding_rows)
     verdicts = []
     for name, numbers in scopes_now.items():
         if name == ALL_EVENTS:
             continue
         regressed = [r["label"] for r in regressions if r["scope"] == name]
-        verdict = event_verdict(numbers, by_event_severity.get(name, {}), regressed)
+        verdict = event_verdict(numbers, problems.get(name, []), regressed)
         verdicts.append({"event_name": name, "conversions": numbers["dedup"].get("conversions"), **verdict})
     by_event = []
     for name, numbers in sorted(current.get("by_event_name", {}).items()):
@@ -208,7 +220,7 @@ def build_report(
                 "dedup": numbers.get("dedup", {}),
                 "previous_dedup": then.get("dedup") if then else None,
                 "coverage": numbers.get("coverage", {}),
-                "match_quality": numbers.get("match_quality", {}),
+                "match_quality": channel_order(numbers.get("match_quality") or {}),
                 "delivery": delivery_now.get(name, {}),
             }
         )

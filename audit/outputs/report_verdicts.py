@@ -180,6 +180,11 @@ def change_day(points: list[tuple[date, float | None]], week_start: date) -> dic
 
 
 
+def pct(share: float | None) -> str:
+    """A share as a whole percentage for sentences ('12 %')."""
+    return "–" if share is None else f"{share * 100:.0f} %"
+
+
 LEVELS = {
     lights.RED: ("fix", "Needs fixing"),
     lights.AMBER: ("attention", "Needs attention"),
@@ -189,26 +194,33 @@ LEVELS = {
 
 
 def event_verdict(
-    numbers: dict[str, Any], findings_by_severity: dict[str, int], regressed: list[str]
+    numbers: dict[str, Any], problems: list[dict[str, Any]], regressed: list[str]
 ) -> dict[str, Any]:
     """The verdict for one event name this week, with its reasons in plain words.
 
-    The traffic lights are the dashboard's (audit.outputs.verdicts); a tracked metric that got
-    worse than last week or a critical finding makes the verdict at least "needs attention".
+    The traffic lights are the dashboard's (audit.outputs.verdicts). `problems` are the event's
+    rules that fired ({severity, title, findings}); a critical or warning rule, or a tracked metric
+    that got worse than last week, makes the verdict at least "needs attention".
     """
+    dedup = numbers.get("dedup") or {}
+    rate, inflation = metric_value(numbers, "dedup.dedup_rate"), metric_value(numbers, "dedup.inflation_rate")
+    coverage, emq = metric_value(numbers, "dedup.event_coverage"), metric_value(numbers, "match_quality.capi")
     checks = [
-        lights.dedup_verdict(metric_value(numbers, "dedup.dedup_rate")),
-        lights.double_count_verdict(
-            (numbers.get("dedup") or {}).get("double_counts"), metric_value(numbers, "dedup.inflation_rate")
-        ),
-        lights.coverage_verdict(metric_value(numbers, "dedup.event_coverage")),
-        lights.emq_verdict(metric_value(numbers, "match_quality.capi")),
+        (lights.dedup_verdict(rate),
+         lambda: f"only {pct(rate)} of conversions sent by both browser and server are deduplicated"),
+        (lights.double_count_verdict(dedup.get("double_counts"), inflation, dedup.get("conversions")),
+         lambda: f"Meta counts {dedup.get('double_counts'):,} conversions twice ({pct(inflation)})"),
+        (lights.coverage_verdict(coverage),
+         lambda: f"{pct(coverage)} of browser events have a server copy (Meta's goal: 75 %)"),
+        (lights.emq_verdict(emq),
+         lambda: f"estimated match quality of server events is {emq:.1f} out of 10 (Meta recommends 6+)"),
     ]
-    reasons = [c.text for c in checks if c.light in (lights.RED, lights.AMBER)]
+    reasons = [say() for verdict, say in checks if verdict.light in (lights.RED, lights.AMBER)]
     extra = [f"{label} got worse than last week" for label in regressed]
-    critical = findings_by_severity.get("critical", 0)
-    if critical:
-        extra.append(f"{critical:,} critical finding{'s' if critical != 1 else ''}")
-    light = lights.overall(checks + [lights.Verdict(lights.AMBER, r) for r in extra])
+    serious = [p for p in problems if p["severity"] in ("critical", "warning")]
+    extra += [f"{p['title']} ({p['findings']:,} events)" for p in serious[:3]]
+    if len(serious) > 3:
+        extra.append(f"and {len(serious) - 3} more problems")
+    light = lights.overall([v for v, _ in checks] + [lights.Verdict(lights.AMBER, r) for r in extra])
     level, label = LEVELS[light]
     return {"level": level, "label": label, "light": light, "reasons": reasons + extra}
