@@ -37,10 +37,10 @@ def summary_cmd(
     ),
 ) -> None:
     """Headline numbers: conversions, what Meta counts, double counts, inflated value, findings."""
+    start, end = _day(since, "--since"), _day(until, "--until")
     con = connect(db, read_only=True)
     try:
-        result = summary(con, dataset=dataset, start=_day(since, "--since"), end=_day(until, "--until"),
-                         event_names=event or None)
+        result = summary(con, dataset=dataset, start=start, end=end, event_names=event or None)
     finally:
         con.close()
     if as_json:
