@@ -219,7 +219,7 @@ def build_report(
                 "in_week": name in scopes_now,
                 "dedup": numbers.get("dedup", {}),
                 "previous_dedup": then.get("dedup") if then else None,
-                "coverage": numbers.get("coverage", {}),
+                "coverage": channel_order(numbers.get("coverage") or {}),
                 "match_quality": channel_order(numbers.get("match_quality") or {}),
                 "delivery": delivery_now.get(name, {}),
             }

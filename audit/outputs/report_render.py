@@ -9,6 +9,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from audit.outputs import charts
 
 CHANNELS = {"pixel": "browser", "capi": "server", "combined": "both"}
+PARAMETER_ORDER = ("em", "ph", "external_id", "fbp", "fbc", "client_ip_address", "client_user_agent",
+                   "fn", "ln", "ct", "st", "zp", "country", "db", "ge")
 
 
 def pct(share: float | None, digits: int = 1) -> str:
@@ -77,8 +79,21 @@ def metric_value(reg: dict[str, Any], key: str) -> str:
 
 
 def parameters(coverage: dict[str, dict[str, Any]]) -> list[str]:
-    """Parameters named in a channel -> parameter coverage map, in first-seen order."""
-    return list(dict.fromkeys(p for by_param in coverage.values() for p in by_param))
+    """Parameters named in a channel -> parameter coverage map, strongest match keys first."""
+    named = {p for by_param in coverage.values() for p in by_param}
+    return [p for p in PARAMETER_ORDER if p in named] + sorted(named - set(PARAMETER_ORDER))
+
+
+def when(stamp: str | None) -> str:
+    """An ISO timestamp as '2026-11-16 14:30:49 UTC'."""
+    if not stamp:
+        return "–"
+    return stamp.replace("T", " ")[:19] + " UTC"
+
+
+def plural(n: int | float | None, word: str) -> str:
+    """'1 event', '3 events'."""
+    return f"{num(n)} {word}{'' if n == 1 else 's'}"
 
 
 def environment() -> Environment:
@@ -92,14 +107,14 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=pct, num=num, change=change, tone=tone, value=value, seconds=seconds,
-                       metric_value=metric_value, parameters=parameters, channel=lambda c: CHANNELS.get(c, c))
+                       metric_value=metric_value, parameters=parameters, when=when, plural=plural,
+                       channel=lambda c: CHANNELS.get(c, c))
     return env
 
 
 def figures(payload: dict[str, Any]) -> list[tuple[str, Any]]:
     """The report's charts (the dashboard's builders) with stable element ids."""
     overall = [r for r in payload["daily"] if r["all_events"]]
-    per_name = [r for r in payload["daily"] if not r["all_events"]]
     emq = [
         {"event_name": e["event_name"], "channel": ch, "estimated_emq": score}
         for e in payload["by_event_name"]
@@ -110,7 +125,6 @@ def figures(payload: dict[str, Any]) -> list[tuple[str, Any]]:
         ("chart-conversions", charts.conversions_trend(overall)),
         ("chart-double-counts", charts.double_counts(overall)),
         ("chart-match-quality", charts.match_quality(emq)),
-        ("chart-latency", charts.latency_trend(per_name)),
         ("chart-delivery", charts.delivery_outcomes(payload["delivery"]["outcomes"])),
     ]
 

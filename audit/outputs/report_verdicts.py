@@ -218,7 +218,8 @@ def event_verdict(
     reasons = [say() for verdict, say in checks if verdict.light in (lights.RED, lights.AMBER)]
     extra = [f"{label} got worse than last week" for label in regressed]
     serious = [p for p in problems if p["severity"] in ("critical", "warning")]
-    extra += [f"{p['title']} ({p['findings']:,} events)" for p in serious[:3]]
+    for p in serious[:3]:
+        extra.append(f"{p['title']} ({p['findings']:,} event{'' if p['findings'] == 1 else 's'})")
     if len(serious) > 3:
         extra.append(f"and {len(serious) - 3} more problems")
     light = lights.overall([v for v, _ in checks] + [lights.Verdict(lights.AMBER, r) for r in extra])
