@@ -31,7 +31,7 @@ def _root() -> None:
 
 
 # Verb modules, in the order `--help` lists them.
-COMMAND_MODULES = ("load", "audit", "summary", "rules", "report", "dashboard", "demo", "whatif")
+COMMAND_MODULES = ("sample", "load", "audit", "summary", "rules", "report", "dashboard", "demo", "whatif")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"audit.cli.{_name}")
