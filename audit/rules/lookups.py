@@ -12,8 +12,6 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-import pyarrow as pa
-
 from audit.db import sql_text
 
 # Documentation ranges (RFC 5737 / 3849) appear in examples and test data; they are not a sender's fault.
@@ -76,13 +74,10 @@ def user_agent_class(text: str) -> tuple[str | None, str]:
     return family, "browser"
 
 
-def write_table(con, name: str, table: pa.Table) -> None:
-    """Replace table `name` with the rows of an Arrow table (typed even when empty)."""
-    con.register("_mq_lookup", table)
-    try:
-        con.execute(f"create or replace table {name} as select * from _mq_lookup")
-    finally:
-        con.unregister("_mq_lookup")
+def write_table(con, name: str, columns: dict[str, tuple[str, list]]) -> None:
+    """Replace table `name` with columns given as name -> (SQL type, values); typed even when empty."""
+    selects = ", ".join(f"unnest(?::{sql_type}[]) as {col}" for col, (sql_type, _v) in columns.items())
+    con.execute(f"create or replace table {name} as select {selects}", [v for _t, v in columns.values()])
 
 
 def write_send_timing(con) -> None:
@@ -110,15 +105,13 @@ def write_ip_classes(con) -> None:
         " where coalesce(trim(client_ip_address), '') <> ''"
     ).fetchall()
     classes = [ip_class(ip) for _raw, ip in values]
-    table = pa.table(
-        {
-            "client_ip_address": pa.array([raw for raw, _ip in values], pa.string()),
-            "ip": pa.array([ip for _raw, ip in values], pa.string()),
-            "ip_version": pa.array([v for v, _c in classes], pa.int32()),
-            "ip_class": pa.array([c for _v, c in classes], pa.string()),
-        }
-    )
-    write_table(con, "stage_mq_ip_classes", table)
+    columns = {
+        "client_ip_address": ("varchar", [raw for raw, _ip in values]),
+        "ip": ("varchar", [ip for _raw, ip in values]),
+        "ip_version": ("integer", [v for v, _c in classes]),
+        "ip_class": ("varchar", [c for _v, c in classes]),
+    }
+    write_table(con, "stage_mq_ip_classes", columns)
 
 
 def write_user_agents(con) -> None:
@@ -127,14 +120,12 @@ def write_user_agents(con) -> None:
         "select distinct client_user_agent from events where coalesce(trim(client_user_agent), '') <> ''"
     ).fetchall()
     classes = [user_agent_class(ua) for (ua,) in values]
-    table = pa.table(
-        {
-            "client_user_agent": pa.array([ua for (ua,) in values], pa.string()),
-            "family": pa.array([f for f, _k in classes], pa.string()),
-            "kind": pa.array([k for _f, k in classes], pa.string()),
-        }
-    )
-    write_table(con, "stage_mq_user_agents", table)
+    columns = {
+        "client_user_agent": ("varchar", [ua for (ua,) in values]),
+        "family": ("varchar", [f for f, _k in classes]),
+        "kind": ("varchar", [k for _f, k in classes]),
+    }
+    write_table(con, "stage_mq_user_agents", columns)
 
 
 def write_lookups(con) -> None:

@@ -21,10 +21,20 @@ event_values as (
       and parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
     group by event_ref, parameter
 ),
+server_side as materialized (
+    select p.capi_event_ref, p.pixel_event_ref, v.parameter, v.vals, v.hashed_vals, v.ip_version, v.click_id
+    from pairs as p
+    join event_values as v on v.event_ref = p.capi_event_ref
+),
+browser_side as materialized (
+    select p.capi_event_ref, p.pixel_event_ref, v.parameter, v.vals, v.hashed_vals, v.ip_version, v.click_id
+    from pairs as p
+    join event_values as v on v.event_ref = p.pixel_event_ref
+),
 compared as (
     select
-        p.capi_event_ref,
-        p.pixel_event_ref,
+        s.capi_event_ref,
+        s.pixel_event_ref,
         s.parameter,
         case
             when list_has_any(s.vals, b.vals) then null
@@ -36,9 +46,11 @@ compared as (
             when s.parameter in ('em', 'ph') then s.parameter || ' hashes differ (different normalization)'
             else s.parameter || ' differs'
         end                                                             as problem
-    from pairs as p
-    join event_values as s on s.event_ref = p.capi_event_ref
-    join event_values as b on b.event_ref = p.pixel_event_ref and b.parameter = s.parameter
+    from server_side as s
+    join browser_side as b
+        on b.capi_event_ref = s.capi_event_ref
+        and b.pixel_event_ref = s.pixel_event_ref
+        and b.parameter = s.parameter
 )
 select
     capi_event_ref                                                      as event_ref,
