@@ -12,6 +12,7 @@ from dashboards import data
 ALL_DATASETS = "All datasets"
 CHANNELS = {"Both channels": None, "Browser (Pixel)": "pixel", "Server (CAPI)": "capi"}
 STATE_KEY = "filters"
+DEFAULT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,14 @@ def options() -> dict:
     }
 
 
+def default_dates(first: date, last: date) -> tuple[date, date]:
+    """The last 7 days of data when there are two weeks or more (so the Overview has a week to compare
+    with), else every day."""
+    if (last - first).days + 1 >= 2 * DEFAULT_DAYS:
+        return last - timedelta(days=DEFAULT_DAYS - 1), last
+    return first, last
+
+
 def sidebar() -> Filters:
     """Draw the filters in the sidebar and remember the selection for the pages."""
     opts = options()
@@ -72,7 +81,8 @@ def sidebar() -> Filters:
         ds = st.selectbox("Dataset", [ALL_DATASETS, *opts["datasets"]], key="f_dataset")
         start = end = None
         if opts["first"] and opts["last"]:
-            picked = st.date_input("Dates", value=(opts["first"], opts["last"]), min_value=opts["first"],
+            picked = st.date_input("Dates", value=default_dates(opts["first"], opts["last"]),
+                                   min_value=opts["first"],
                                    max_value=opts["last"], key="f_dates")
             if isinstance(picked, tuple | list) and len(picked) == 2:
                 start, end = picked

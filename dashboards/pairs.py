@@ -28,9 +28,12 @@ CAUSE_FIELD = {
     "event_id_whitespace": "event_id",
     "event_id_mismatch": "event_id",
     "event_id_missing": "event_id",
-    "pair_outside_window": "event_time",
+    "pair_outside_window": "sent_at",
+    "dataset_mismatch": "dataset_id",
 }
-DIFFERS = "background-color: #ffe0e0; font-weight: 600"
+TIMES = ("event_time", "sent_at")  # a few seconds apart is normal: only marked when they are the cause
+CAUSE = "background-color: #fde0e0; color: #8a1111; font-weight: 600"
+DIFFERS = "background-color: #fff4d6"
 
 
 def _shown(value) -> str:
@@ -55,12 +58,21 @@ def side_by_side(pair: dict) -> pd.DataFrame:
 
 
 def styled(frame: pd.DataFrame, pairing: str):
-    """A Styler that highlights the differing rows, the cause's field first of all."""
+    """A Styler marking the field that explains the outcome in red and other differences in yellow."""
     cause = CAUSE_FIELD.get(pairing)
-    flags = list(frame["differs"] | (frame["key"] == cause))
+    if cause == "sent_at" and "sent_at" not in set(frame["key"]):
+        cause = "event_time"
+    styles = []
+    for key, differs in zip(frame["key"], frame["differs"], strict=True):
+        if key == cause:
+            styles.append(CAUSE)
+        elif differs and key not in TIMES:
+            styles.append(DIFFERS)
+        else:
+            styles.append("")
     shown = frame[["Field", "Browser (Pixel)", "Server (CAPI)"]]
 
     def paint(row):
-        return [DIFFERS if flags[row.name] else "" for _ in row]
+        return [styles[row.name]] * len(row)
 
     return shown.style.apply(paint, axis=1)

@@ -7,7 +7,8 @@ import streamlit as st
 from audit.outputs.display import mask_hashes
 from dashboards import data
 
-SEVERITY_ICONS = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
+SEVERITY_ICONS = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+SEVERITY_COLOURS = {"critical": "red", "warning": "orange", "info": "blue"}
 TRY_DEMO = "Try it with the bundled sample: `capi-audit demo`."
 
 
@@ -39,6 +40,11 @@ def ready(need_audit: bool = True) -> bool:
 
 
 NO_MATCH = "Nothing matches these filters. Widen the dates or pick more event names."
+
+
+def severity_badge(severity: str) -> str:
+    """A coloured badge naming the severity, in Streamlit markdown."""
+    return f":{SEVERITY_COLOURS.get(severity, 'gray')}-badge[{severity}]"
 
 
 def nothing(message: str = NO_MATCH) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 from audit.outputs import verdicts
 from audit.outputs.display import count, share
 
+NO_CHANGE = "no change"
 # (key in summary["dedup"], label, kind, higher is better, help)
 HEADLINES = (
     ("conversions", "Real conversions", "count", True,
@@ -48,19 +49,24 @@ def metric_delta(kind: str, now, before) -> str | None:
     if now is None or before is None:
         return None
     if kind == "share":
-        return f"{(now - before) * 100:+.1f} pts"
-    return f"{int(now) - int(before):+,}"
+        change = round((now - before) * 100, 1)
+        return f"{change:+.1f} pts" if change else NO_CHANGE
+    change = int(now) - int(before)
+    return f"{change:+,}" if change else NO_CHANGE
 
 
 def headline_cards(now: dict, before: dict | None) -> None:
     """One st.metric per headline number, with the change against the previous period."""
     cur = dedup_numbers(now)
     prev = dedup_numbers(before) if _has_data(before) else {}
-    cols = st.columns(len(HEADLINES))
+    cols = st.columns(3) + st.columns(3)
     for col, (key, label, kind, better_up, help_text) in zip(cols, HEADLINES, strict=True):
         colour = "off" if better_up is None else ("normal" if better_up else "inverse")
-        col.metric(label, metric_value(kind, cur.get(key)), metric_delta(kind, cur.get(key), prev.get(key)),
-                   delta_color=colour, help=help_text, border=True)
+        delta = metric_delta(kind, cur.get(key), prev.get(key))
+        if delta == NO_CHANGE:
+            colour = "off"
+        col.metric(label, metric_value(kind, cur.get(key)), delta, delta_color=colour,
+                   delta_arrow="off" if delta == NO_CHANGE else "auto", help=help_text, border=True)
     ev = now.get("events") or {}
     note = (f"Events read: {count(ev.get('pixel', 0))} from the browser, "
             f"{count(ev.get('capi', 0))} from the server.")
@@ -77,24 +83,42 @@ def emq_of(entry: dict) -> float | None:
     return None
 
 
-def verdict_board(summary: dict) -> pd.DataFrame:
-    """One row per event name: a traffic light per check and the worst of them."""
-    rows = []
+LIGHT_CSS = {
+    verdicts.GREEN: "background-color: #dff5e1; color: #14532d",
+    verdicts.AMBER: "background-color: #fff1d6; color: #7a4a00",
+    verdicts.RED: "background-color: #fde0e0; color: #8a1111; font-weight: 600",
+    verdicts.GREY: "color: #6b7280",
+}
+LIGHT_WORDS = {verdicts.GREEN: "on target", verdicts.AMBER: "needs attention", verdicts.RED: "act now",
+               verdicts.GREY: "not enough data"}
+CHECK_COLUMNS = ("Deduplication", "Counted twice", "Event coverage", "Match quality (estimated)")
+
+
+def verdict_board(summary: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per event name: a verdict per check and the worst of them; plus the light of each cell."""
+    rows, lights = [], []
     for name, entry in sorted((summary.get("by_event_name") or {}).items()):
         d = dedup_numbers(entry)
         checks = [
             verdicts.dedup_verdict(d.get("dedup_rate")),
-            verdicts.double_count_verdict(d.get("double_counts"), d.get("inflation_rate")),
+            verdicts.double_count_verdict(d.get("double_counts"), d.get("inflation_rate"),
+                                          d.get("conversions")),
             verdicts.coverage_verdict(d.get("event_coverage")),
             verdicts.emq_verdict(emq_of(entry)),
         ]
-        rows.append({
-            "": verdicts.LIGHTS[verdicts.overall(checks)],
-            "Event name": name,
-            "Conversions": count(d.get("conversions")),
-            "Deduplication": f"{checks[0].icon} {checks[0].text}",
-            "Double counts": f"{checks[1].icon} {checks[1].text}",
-            "Event coverage": f"{checks[2].icon} {checks[2].text}",
-            "Match quality (estimated)": f"{checks[3].icon} {checks[3].text}",
-        })
-    return pd.DataFrame(rows)
+        worst = verdicts.overall(checks) if d.get("conversions") else verdicts.GREY
+        rows.append({"Event name": name, "Verdict": LIGHT_WORDS[worst],
+                     "Conversions": count(d.get("conversions")),
+                     **{col: v.text for col, v in zip(CHECK_COLUMNS, checks, strict=True)}})
+        lights.append({"Event name": None, "Verdict": worst, "Conversions": None,
+                       **{col: v.light for col, v in zip(CHECK_COLUMNS, checks, strict=True)}})
+    return pd.DataFrame(rows), pd.DataFrame(lights)
+
+
+def styled_board(board: pd.DataFrame, lights: pd.DataFrame):
+    """The verdict board with each check's cell coloured like a traffic light."""
+
+    def paint(column: pd.Series) -> list[str]:
+        return [LIGHT_CSS.get(light, "") for light in lights[column.name]]
+
+    return board.style.apply(paint, axis=0, subset=["Verdict", *CHECK_COLUMNS])

@@ -11,13 +11,13 @@ from audit.rules.engine import run_audit
 
 APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
 PAGES = {
-    "overview": "pages/overview.py",
-    "deduplication": "pages/deduplication.py",
-    "match_quality": "pages/match_quality.py",
-    "parameters": "pages/parameters.py",
-    "timing": "pages/timing.py",
-    "findings": "pages/findings.py",
-    "loads": "pages/loads.py",
+    "overview": "app_pages/overview.py",
+    "deduplication": "app_pages/deduplication.py",
+    "match_quality": "app_pages/match_quality.py",
+    "parameters": "app_pages/parameters.py",
+    "timing": "app_pages/timing.py",
+    "findings": "app_pages/findings.py",
+    "loads": "app_pages/loads.py",
 }
 
 
@@ -75,3 +75,18 @@ def texts(at) -> str:
     for kind in kinds:
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
+
+
+SAMPLE_EVENTS = 1000
+SAMPLE_SEED = 42
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The bundled sample generated, loaded and audited the way `capi-audit demo` does it."""
+    from audit.cli.demo import prepare
+
+    root = tmp_path_factory.mktemp("sample")
+    db = root / "sample.duckdb"
+    prepare(db, root / "logs", SAMPLE_EVENTS, SAMPLE_SEED)
+    return db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import webbrowser
 from pathlib import Path
@@ -12,11 +13,19 @@ from audit.cli import app, err, out
 from audit.errors import AuditError
 
 BUNDLED = Path(__file__).resolve().parents[2] / "sample_data"
+TRUTH_FILE = "ground_truth.json"
 
 
 def sample_logs(folder: Path) -> dict[str, list[Path]]:
-    """The Pixel and CAPI logs of a sample folder, by channel (file names start with the channel)."""
-    logs = {"pixel": [], "capi": []}
+    """The Pixel and CAPI logs of a sample folder, by channel (from its ground truth, else by file name)."""
+    logs: dict[str, list[Path]] = {"pixel": [], "capi": []}
+    truth = folder / TRUTH_FILE
+    if truth.is_file():
+        files = json.loads(truth.read_text(encoding="utf-8")).get("files", {})
+        for name, info in sorted(files.items()):
+            if info.get("channel") in logs and (folder / name).is_file():
+                logs[info["channel"]].append(folder / name)
+        return logs
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         for channel in logs:
             if path.is_file() and path.name.lower().startswith(channel):

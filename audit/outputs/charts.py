@@ -23,6 +23,7 @@ PAIRING_LABELS = {
     "pair_outside_window": "Near miss: more than 48 h apart",
     "event_id_mismatch": "Same conversion, different event IDs",
     "event_id_missing": "Same conversion, event ID missing",
+    "dataset_mismatch": "Same conversion, different datasets",
     "pixel_only": "Browser only (server never sent it)",
     "capi_only": "Server only (browser blocked)",
 }
@@ -35,6 +36,7 @@ PAIRING_COLOURS = {
     "event_id_missing": "#c5b0d5",
     "pixel_only": "#7f7f7f",
     "capi_only": "#17becf",
+    "dataset_mismatch": "#8c564b",
 }
 LATENCY_GOAL_S = 3600.0  # Meta: send in real time or close to it, ideally within 1 hour
 
@@ -73,8 +75,8 @@ def _distinct(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-def dedup_outcomes(table: Any) -> go.Figure:
-    """Where each event name's conversions go: one horizontal stacked bar per event name."""
+def dedup_outcomes(table: Any, shares: bool = False) -> go.Figure:
+    """Where each event name's conversions go: one horizontal stacked bar per event name (or 100 %)."""
     rows = records(table)
     title = "Where conversions go"
     if not rows:
@@ -93,7 +95,9 @@ def dedup_outcomes(table: Any) -> go.Figure:
             marker_color=PAIRING_COLOURS.get(p),
             hovertemplate="%{y}: %{x:,} conversions<extra>" + PAIRING_LABELS.get(p, p) + "</extra>",
         )
-    return _layout(fig, title, barmode="stack", xaxis_title="conversions", height=180 + 40 * len(names))
+    fig.update_layout(legend_traceorder="normal", barnorm="percent" if shares else None)
+    return _layout(fig, title, barmode="stack", xaxis_title="% of conversions" if shares else "conversions",
+                   height=200 + 40 * len(names))
 
 
 def conversions_trend(table: Any) -> go.Figure:
@@ -147,7 +151,8 @@ def match_quality(table: Any, goal: float = 6.0) -> go.Figure:
     fig = go.Figure()
     for ch in [c for c in CHANNEL_LABELS if any(r["channel"] == c for r in rows)]:
         by_name = {r["event_name"]: r["estimated_emq"] for r in rows if r["channel"] == ch}
-        fig.add_bar(x=names, y=[by_name.get(n) for n in names], name=CHANNEL_LABELS[ch],
+        shown = [n for n in names if by_name.get(n) is not None]
+        fig.add_bar(x=shown, y=[by_name[n] for n in shown], name=CHANNEL_LABELS[ch],
                     marker_color=CHANNEL_COLOURS[ch], texttemplate="%{y:.1f}", textposition="outside")
     fig.add_hline(y=goal, line_dash="dash", line_color="#2ca02c", annotation_text=f"Meta's goal {goal:.1f}")
     return _layout(fig, title, barmode="group", yaxis={"range": [0, 10.5], "title": "estimated EMQ (0-10)"})
@@ -179,6 +184,23 @@ def whatif(results: list[dict]) -> go.Figure:
     return _layout(fig, title, barmode="group", yaxis={"range": [0, 10.5], "title": "estimated EMQ"})
 
 
+PARAMETER_ORDER = ("em", "ph", "fn", "ln", "external_id", "fbc", "fbp", "client_ip_address",
+                   "client_user_agent", "ct", "st", "zp", "country", "db", "ge")
+PARAMETER_SHORT = {"client_ip_address": "IP", "client_user_agent": "user agent", "external_id": "external id"}
+
+
+def _heatmap(z: list[list[float | None]], x: list[str], y: list[str], title: str) -> go.Figure:
+    z = [[None if v is None or v != v else v for v in row] for row in z]  # NaN -> gap
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=y, zmin=0, zmax=1, colorscale="RdYlGn", xgap=2, ygap=2,
+        text=[[("" if v is None else f"{v:.0%}") for v in row] for row in z], texttemplate="%{text}",
+        hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", colorbar={"tickformat": ".0%"},
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top")
+    return _layout(fig, title, height=140 + 32 * len(y))
+
+
 def coverage_heatmap(table: Any, measure: str = "valid_share", channel: str = "capi") -> go.Figure:
     """Share of events carrying a parameter (present or valid): event name x parameter, one channel."""
     rows = [r for r in records(table) if r["channel"] == channel]
@@ -187,31 +209,28 @@ def coverage_heatmap(table: Any, measure: str = "valid_share", channel: str = "c
     if not rows:
         return _empty(title)
     names = sorted(_distinct(r["event_name"] for r in rows))
-    params = _distinct(r["parameter"] for r in rows)
+    seen = set(r["parameter"] for r in rows)
+    params = [p for p in PARAMETER_ORDER if p in seen] + sorted(seen - set(PARAMETER_ORDER))
     cell = {(r["event_name"], r["parameter"]): r[measure] for r in rows}
     z = [[cell.get((n, p)) for p in params] for n in names]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=params, y=names, zmin=0, zmax=1, colorscale="RdYlGn",
-        text=[[("" if v is None else f"{v:.0%}") for v in row] for row in z], texttemplate="%{text}",
-        hovertemplate="%{y} / %{x}: %{z:.0%}<extra></extra>", colorbar={"tickformat": ".0%"},
-    ))
-    return _layout(fig, title, height=160 + 36 * len(names))
+    return _heatmap(z, [PARAMETER_SHORT.get(p, p) for p in params], names, title)
 
 
 def dedup_key_coverage(table: Any) -> go.Figure:
-    """Share of browser and server events carrying each dedup key, per event name."""
+    """Share of browser and server events carrying each dedup key: event name x key and channel."""
     rows = records(table)
-    title = "Dedup keys carried (event_id, external_id, fbp)"
+    title = "Share of events carrying each dedup key"
     if not rows:
         return _empty(title)
-    labels = [f"{r['event_name']} · {r['dedup_key']}" for r in rows]
-    fig = go.Figure()
-    fig.add_bar(y=labels, x=[r["pixel_share"] for r in rows], name=CHANNEL_LABELS["pixel"], orientation="h",
-                marker_color=CHANNEL_COLOURS["pixel"])
-    fig.add_bar(y=labels, x=[r["capi_share"] for r in rows], name=CHANNEL_LABELS["capi"], orientation="h",
-                marker_color=CHANNEL_COLOURS["capi"])
-    return _layout(fig, title, barmode="group", xaxis={"tickformat": ".0%", "range": [0, 1.05]},
-                   height=160 + 30 * len(labels))
+    names = sorted(_distinct(r["event_name"] for r in rows))
+    keys = [k for k in ("event_id", "external_id", "fbp") if any(r["dedup_key"] == k for r in rows)]
+    cell = {(r["event_name"], r["dedup_key"]): r for r in rows}
+    columns = [(k, ch) for k in keys for ch in ("pixel", "capi")]
+    z = []
+    for n in names:
+        z.append([(cell[(n, k)][f"{ch}_share"] if (n, k) in cell else None) for k, ch in columns])
+    labels = [f"{k} · {'browser' if ch == 'pixel' else 'server'}" for k, ch in columns]
+    return _heatmap(z, labels, names, title)
 
 
 def findings_by_rule(table: Any, title: str = "Findings per rule") -> go.Figure:
@@ -230,7 +249,7 @@ def findings_by_rule(table: Any, title: str = "Findings per rule") -> go.Figure:
         marker_color=[SEVERITY_COLOURS.get(k[1], "#7f7f7f") for k, _ in items],
         customdata=[k[1] for k, _ in items], hovertemplate="%{y}: %{x:,} (%{customdata})<extra></extra>",
     )
-    return _layout(fig, title, xaxis_title="findings", height=140 + 26 * len(items))
+    return _layout(fig, title, barmode="stack", xaxis_title="findings", height=140 + 26 * len(items))
 
 
 def findings_daily(table: Any, title: str = "Findings per day") -> go.Figure:
@@ -265,25 +284,24 @@ def latency_histogram(table: Any) -> go.Figure:
     return _layout(fig, title, barmode="group", yaxis_title="events")
 
 
-def latency_trend(table: Any) -> go.Figure:
-    """Daily 95th-percentile send latency per event name and channel, in minutes, with the 1 h goal."""
-    rows = records(table)
-    title = "Slowest 5% of events: send delay per day (minutes)"
-    series = []
-    for ch in ("pixel", "capi"):
-        col = f"{ch}_latency_p95_s"
-        for name in sorted(_distinct(r["event_name"] for r in rows)):
-            pts = [(r["day"], r[col]) for r in rows if r["event_name"] == name and r.get(col) is not None]
-            pts = [(d, v) for d, v in pts if v == v]  # drop NaN
-            if pts:
-                series.append((f"{name} · {CHANNEL_LABELS[ch]}", pts))
-    if not series:
-        return _empty(title, "No log carries send times (sent_at)")
+def latency_trend(table: Any, event_name: str) -> go.Figure:
+    """One event name's daily send delay (median, slowest 5 %) per channel in minutes, with the 1 h goal."""
+    rows = [r for r in records(table) if r["event_name"] == event_name]
+    title = f"{event_name}: send delay per day (minutes)"
     fig = go.Figure()
-    for label, pts in series:
-        fig.add_scatter(x=[d for d, _ in pts], y=[v / 60 for _, v in pts], name=label, mode="lines+markers")
+    for ch in ("pixel", "capi"):
+        for stat, dash in (("p95", "solid"), ("p50", "dot")):
+            col = f"{ch}_latency_{stat}_s"
+            pts = [(r["day"], r.get(col)) for r in rows]
+            pts = [(d, v) for d, v in pts if v is not None and v == v]
+            if pts:
+                label = f"{CHANNEL_LABELS[ch]}, {'slowest 5%' if stat == 'p95' else 'median'}"
+                fig.add_scatter(x=[d for d, _ in pts], y=[v / 60 for _, v in pts], name=label,
+                                mode="lines+markers", line={"color": CHANNEL_COLOURS[ch], "dash": dash})
+    if not fig.data:
+        return _empty(title, "No log carries send times (sent_at) for this event name")
     fig.add_hline(y=LATENCY_GOAL_S / 60, line_dash="dash", line_color="#d62728", annotation_text="1 hour")
-    return _layout(fig, title, yaxis_title="minutes")
+    return _layout(fig, title, yaxis_title="minutes", hovermode="x unified")
 
 
 def delivery_outcomes(table: Any) -> go.Figure:

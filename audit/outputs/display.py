@@ -50,6 +50,17 @@ def count(value: float | None) -> str:
     return f"{int(value):,}"
 
 
+def duration(seconds: float) -> str:
+    """75 -> '75 seconds', 5400 -> '90 minutes', 200000 -> '2.3 days'."""
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 86400:.1f} days"
+
+
 def meta_error_meaning(code: int | None, subcode: int | None = None) -> str:
     """What a Graph API error code means for the advertiser, in plain words."""
     if code is None:

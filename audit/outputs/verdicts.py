@@ -36,22 +36,21 @@ def _pct(share: float) -> str:
 def dedup_verdict(dedup_rate: float | None) -> Verdict:
     """Share of conversions seen on both channels that Meta deduplicates."""
     if dedup_rate is None:
-        return Verdict(GREY, "no conversion seen on both channels")
+        return Verdict(GREY, "not on both channels")
     if dedup_rate >= DEDUP_RATE_GOOD:
         return Verdict(GREEN, f"{_pct(dedup_rate)} deduplicated")
-    if dedup_rate >= DEDUP_RATE_FAIR:
-        return Verdict(AMBER, f"only {_pct(dedup_rate)} deduplicated")
-    return Verdict(RED, f"only {_pct(dedup_rate)} deduplicated")
+    return Verdict(AMBER if dedup_rate >= DEDUP_RATE_FAIR else RED, f"only {_pct(dedup_rate)}")
 
 
-def double_count_verdict(double_counts: int | None, inflation_rate: float | None) -> Verdict:
+def double_count_verdict(double_counts: int | None, inflation_rate: float | None,
+                         conversions: int | None = None) -> Verdict:
     """Conversions Meta counts twice, judged by their share of all conversions."""
-    if double_counts is None:
+    if double_counts is None or conversions == 0:
         return Verdict(GREY, "no conversions")
     if double_counts <= 0:
         return Verdict(GREEN, "none counted twice")
     rate = inflation_rate or 0.0
-    text = f"{double_counts:,} counted twice ({_pct(rate)} of conversions)"
+    text = f"{double_counts:,} twice ({_pct(rate)})"
     if rate < INFLATION_GOOD:
         return Verdict(GREEN, text)
     return Verdict(AMBER if rate < INFLATION_FAIR else RED, text)
@@ -61,7 +60,7 @@ def coverage_verdict(event_coverage: float | None) -> Verdict:
     """Event coverage against Meta's 75 % goal."""
     if event_coverage is None:
         return Verdict(GREY, "no browser events")
-    text = f"{_pct(event_coverage)} of browser events have a server copy (goal 75%)"
+    text = f"{_pct(event_coverage)} (goal 75%)"
     if event_coverage >= EVENT_COVERAGE_GOAL:
         return Verdict(GREEN, text)
     return Verdict(AMBER if event_coverage >= EVENT_COVERAGE_FAIR else RED, text)
@@ -71,7 +70,7 @@ def emq_verdict(estimated_emq: float | None) -> Verdict:
     """Estimated Event Match Quality against Meta's recommended 6.0."""
     if estimated_emq is None:
         return Verdict(GREY, "no server events to estimate")
-    text = f"estimated {estimated_emq:.1f} / 10 (goal 6.0)"
+    text = f"{estimated_emq:.1f} of 10 (goal 6.0)"
     if estimated_emq >= EMQ_GOAL:
         return Verdict(GREEN, text)
     return Verdict(AMBER if estimated_emq >= EMQ_FAIR else RED, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from audit.outputs import charts
+from audit.outputs.display import duration
 from dashboards import data, filters, pairs, ui
 
 st.title("Deduplication")
@@ -19,7 +20,8 @@ if outcomes.empty:
     ui.nothing()
     st.stop()
 
-ui.chart(charts.dedup_outcomes(outcomes), key="dedup_outcomes")
+as_shares = st.toggle("Show as shares of each event name", key="dedup_shares")
+ui.chart(charts.dedup_outcomes(outcomes, shares=as_shares), key="dedup_outcomes")
 st.caption("Green is counted once. Near misses and the same conversion without shared keys are counted "
            "twice by Meta. Browser-only and server-only conversions are counted once but seen by one side "
            "only."
@@ -34,6 +36,7 @@ with right:
     ui.chart(charts.inflated_value(value), key="dedup_inflated_value")
 
 st.subheader("Example pairs")
+st.caption("The field that explains the outcome is in red; other differences in yellow.")
 causes = [p for p in charts.PAIRING_LABELS if p in set(outcomes["pairing"])
           and p not in ("deduplicated", "pixel_only", "capi_only")]
 if not causes:
@@ -44,6 +47,7 @@ examples = data.read("example_pairs", pairing=cause, limit=5, **f.params())
 for i, pair in enumerate(examples.to_dict("records"), start=1):
     frame = pairs.side_by_side(pair)
     gap = pair.get("time_gap_seconds")
-    gap_text = f" · {abs(gap) / 60:,.1f} minutes apart" if gap == gap and gap is not None else ""
+    gap_text = f" · {duration(abs(gap))} apart" if gap is not None and gap == gap else ""
     st.markdown(f"**Example {i}** · matched by {pair.get('matched_by') or 'nothing'}{gap_text}")
-    st.dataframe(pairs.styled(frame, cause), hide_index=True, width="stretch")
+    st.dataframe(pairs.styled(frame, cause), hide_index=True, width="stretch",
+                 height=36 * (len(frame) + 1) + 3)

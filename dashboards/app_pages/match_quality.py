@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from audit.outputs import charts
@@ -13,8 +11,9 @@ PARAMETER_LABELS = {
     "em": "E-mail", "ph": "Phone", "fn": "First name", "ln": "Last name", "external_id": "External ID",
     "fbc": "Click ID (fbc)", "fbp": "Browser ID (fbp)", "client_ip_address": "IP address",
     "client_user_agent": "User agent", "ct": "City", "st": "State", "zp": "Zip code", "country": "Country",
-    "db": "Date of birth", "ge": "Gender",
+    "db": "Date of birth", "ge": "Gender", "ipv6": "IPv6 bonus",
 }
+WHATIF_PARAMETERS = [p for p in PARAMETER_LABELS if p != "ipv6"]
 
 st.title("Match quality (estimated)")
 f = filters.current()
@@ -39,11 +38,15 @@ name = c1.selectbox("Event name", names, key="mq_event")
 channels = [c for c in ("capi", "pixel", "combined") if c in set(mq.loc[mq["event_name"] == name, "channel"])]
 channel = c2.selectbox("Channel", channels, format_func=lambda c: charts.CHANNEL_LABELS.get(c, c),
                        key="mq_channel")
-row = mq[(mq["event_name"] == name) & (mq["channel"] == channel)]
-drivers = json.loads(row["drivers"].iloc[0]) if not row.empty and row["drivers"].iloc[0] else {}
+points = data.read("emq_drivers", event_name=name, channel=channel, dataset=f.dataset)
+drivers = {PARAMETER_LABELS.get(r["parameter"], r["parameter"]): r["points"]
+           for r in points.to_dict("records") if r["points"]}
 label = charts.CHANNEL_LABELS.get(channel, channel)
-ui.chart(charts.emq_drivers({PARAMETER_LABELS.get(k, k): v for k, v in drivers.items()},
-                            title=f"{name} · {label}: points per parameter"), key="mq_drivers")
+ui.chart(charts.emq_drivers(drivers, title=f"{name} · {label}: points per parameter"), key="mq_drivers")
+missing = [PARAMETER_LABELS.get(p, p) for p in points["parameter"] if p in PARAMETER_LABELS
+           and PARAMETER_LABELS[p] not in drivers]
+if missing:
+    st.caption("Adds nothing yet: " + ", ".join(missing) + ".")
 
 st.subheader("What if you sent more?")
 cov = data.read("parameter_coverage", dataset=f.dataset, names=[name], channel="capi")
@@ -54,12 +57,12 @@ if not current:
 st.caption(f"Move a slider to the share of server {name} events that would carry a valid value.")
 overrides: dict[str, float] = {}
 cols = st.columns(3)
-for i, param in enumerate(p for p in PARAMETER_LABELS if p in current):
-    now = round(current[param], 2)
-    picked = cols[i % 3].slider(PARAMETER_LABELS[param], 0.0, 1.0, now, 0.05, format="%.2f",
+for i, param in enumerate(p for p in WHATIF_PARAMETERS if p in current):
+    now = round(current[param] * 100)
+    picked = cols[i % 3].slider(PARAMETER_LABELS[param], 0, 100, now, 5, format="%d%%",
                                 key=f"whatif_{name}_{param}")
-    if abs(picked - now) > 1e-9:
-        overrides[param] = picked
+    if picked != now:
+        overrides[param] = picked / 100
 with st.spinner("Projecting…"):
     result = data.whatif(name, overrides, dataset=f.dataset)
 if result is None:

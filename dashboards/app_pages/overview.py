@@ -24,14 +24,18 @@ if now is None:
     st.stop()
 
 views.headline_cards(now, before)
+value = now.get("dedup", {}).get("inflated_value") or {}
+if value:
+    st.markdown("**Revenue counted twice:** " + " · ".join(amount(v, c) for c, v in sorted(value.items())))
 
 st.subheader("Verdict per event name")
-board = views.verdict_board(now)
+board, lights = views.verdict_board(now)
 if board.empty:
     ui.nothing()
 else:
-    st.dataframe(board, hide_index=True, width="stretch")
-    st.caption("🟢 on target · 🟠 needs attention · 🔴 losing or inflating conversions · ⚪ not enough data. "
+    st.dataframe(views.styled_board(board, lights), hide_index=True, width="stretch",
+                 height=36 * (len(board) + 1) + 3)
+    st.caption("Green: on target. Amber: needs attention. Red: conversions lost or counted twice, act now. "
                f"Goals: deduplication close to 100%, no double counts, event coverage {share(0.75)}, "
                f"estimated match quality {verdicts.EMQ_GOAL:.1f}.")
 
@@ -44,12 +48,8 @@ top = data.read("findings_by_rule", **f.params())
 if top.empty:
     st.success("No rule fired for these filters.")
 for row in top.head(6).itertuples():
-    icon = ui.SEVERITY_ICONS.get(row.severity, "")
-    with st.expander(f"{icon} {row.title or row.rule_id} · {count(row.findings)} events", expanded=False):
+    label = f"{ui.severity_badge(row.severity)} {row.title or row.rule_id} · {count(row.findings)} events"
+    with st.expander(label, icon=ui.SEVERITY_ICONS.get(row.severity), expanded=False):
         st.markdown(f"**What it means:** {row.meaning or ''}")
         st.markdown(f"**How to fix it:** {row.fix or ''}")
         st.caption(f"Rule `{row.rule_id}` · {row.severity}")
-
-value = now.get("dedup", {}).get("inflated_value") or {}
-if value:
-    st.caption("Revenue counted twice: " + " · ".join(amount(v, c) for c, v in sorted(value.items())))

@@ -29,11 +29,8 @@ else:
     tabs = st.tabs([charts.CHANNEL_LABELS[c] for c in channels])
     for tab, ch in zip(tabs, channels, strict=True):
         with tab:
-            left, right = st.columns(2)
-            with left:
-                ui.chart(charts.coverage_heatmap(cov, "present_share", ch), key=f"cov_present_{ch}")
-            with right:
-                ui.chart(charts.coverage_heatmap(cov, "valid_share", ch), key=f"cov_valid_{ch}")
+            ui.chart(charts.coverage_heatmap(cov, "valid_share", ch), key=f"cov_valid_{ch}")
+            ui.chart(charts.coverage_heatmap(cov, "present_share", ch), key=f"cov_present_{ch}")
     st.caption("Present: the parameter is sent. Valid: it is also well formed, hashed where Meta wants "
                "a hash, and plausible (a real browser, the user's own IP, an unaltered click ID).")
 

@@ -22,9 +22,13 @@ with st.spinner("Measuring send delays…"):
     trend = data.read("latency_trend", **f.params())
 ui.chart(charts.latency_histogram(hist), key="latency_hist")
 if f.channel:
-    trend = trend.drop(columns=[c for c in trend.columns if c.startswith("pixel" if f.channel == "capi"
-                                                                       else "capi")])
-ui.chart(charts.latency_trend(trend), key="latency_trend")
+    other = "pixel" if f.channel == "capi" else "capi"
+    trend = trend.drop(columns=[c for c in trend.columns if c.startswith(other)])
+timed = sorted(trend.dropna(how="all", subset=[c for c in trend.columns if c.endswith("_s")])["event_name"]
+               .unique())
+if timed:
+    name = st.selectbox("Event name", timed, key="latency_event")
+    ui.chart(charts.latency_trend(trend, name), key="latency_trend")
 st.caption("Meta asks for events in real time or close to it, ideally within an hour. "
            "Events more than 7 days old are rejected, with the whole request they came in.")
 
