@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-from audit.errors import StoreError
+from audit.errors import ConfigError, StoreError
 
 SCHEMA_FILES = ("events.sql", "views.sql")
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 def sql_text(package: str, name: str) -> str:
@@ -51,7 +53,13 @@ def connect(path: str | Path | None = None, read_only: bool = False, memory_limi
     limit = memory_limit if memory_limit is not None else os.environ.get("CAPI_AUDIT_MEMORY_LIMIT")
     limit = limit or default_memory_limit()
     if limit:
-        con.execute(f"set memory_limit = '{limit}'")
+        if not MEMORY_LIMIT.fullmatch(limit.strip()):
+            con.close()
+            raise ConfigError(f"memory limit {limit!r}: give an amount such as 4GB or 512MB")
+        con.execute(f"set memory_limit = '{limit.strip()}'")
+    spill = os.environ.get("CAPI_AUDIT_TEMP_DIR")
+    if spill:  # default: <database>.tmp beside a database file, .tmp in the working folder for :memory:
+        con.execute("set temp_directory = ?", [spill])
     con.execute("set TimeZone = 'UTC'")
     if not read_only:
         apply_schema(con)

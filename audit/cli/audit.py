@@ -54,12 +54,16 @@ def audit_cmd(
     fail_on: FailOn | None = typer.Option(
         None, "--fail-on", help="Exit with code 1 when findings of this severity or worse exist."
     ),
+    memory_limit: str | None = typer.Option(
+        None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: half the RAM); "
+        "past it, work spills to disk next to the database."
+    ),
 ) -> None:
     """Load the logs (if given), then audit everything in the database and print the headline numbers."""
     if window_hours <= 0 or tolerance_minutes < 0:
         raise ConfigError("--window-hours must be above 0 and --tolerance-minutes 0 or more")
     settings = AuditSettings(window_hours=window_hours, evidence_tolerance_minutes=tolerance_minutes)
-    con = connect(db)
+    con = connect(db, memory_limit=memory_limit)
     try:
         load_logs(con, pixel or [], capi or [], dataset)
         audit_with_progress(con, settings)

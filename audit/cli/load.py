@@ -45,6 +45,7 @@ def run_load(
     fmt: str | None = None,
     mapping: Path | None = None,
     replace: bool = False,
+    memory_limit: str | None = None,
 ) -> list:
     """Load the given files into the database at `db` and print what happened (shared with `audit`)."""
     from audit.db import connect
@@ -54,7 +55,7 @@ def run_load(
     if not pixel and not capi:
         raise ConfigError("nothing to load: give files with --pixel PATH and/or --capi PATH")
     columns = read_mapping(mapping) if mapping else None
-    con = connect(db)
+    con = connect(db, memory_limit=memory_limit)
     try:
         results = []
         for channel, paths in (("pixel", pixel), ("capi", capi)):
@@ -89,6 +90,10 @@ def load_cmd(
         None, "--mapping", help='TOML column mapping for other table exports: [columns] source = "canonical".'
     ),
     replace: bool = typer.Option(False, "--replace", help="Reload files loaded before."),
+    memory_limit: str | None = typer.Option(
+        None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: half the RAM); "
+        "past it, work spills to disk next to the database."
+    ),
 ) -> None:
     """Load logs into the audit database: prints read / loaded / set aside / ignored per file."""
-    run_load(db, pixel, capi, dataset, fmt, mapping, replace)
+    run_load(db, pixel, capi, dataset, fmt, mapping, replace, memory_limit)

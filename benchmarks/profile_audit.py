@@ -1,0 +1,60 @@
+"""Where the audit's time goes: run it on a copy of a database and time every step (stage, rule, metric).
+
+    python benchmarks/profile_audit.py --db FILE [--memory-limit 4GB] [--top 15] [--json]
+
+The database is copied first (the audit rebuilds its output tables); steps are timed with the engine's
+own progress callback, so "rule X" covers that rule's SELECT and its insert into findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+
+def profile(db: Path, memory_limit: str | None = None) -> tuple[float, list[tuple[str, float, float]]]:
+    """(total seconds, [(step, wall seconds, CPU seconds)] in run order) for one audit of a copy of `db`."""
+    from audit.db import connect
+    from audit.rules.engine import run_audit
+
+    with tempfile.TemporaryDirectory(prefix="audit-profile-") as tmp:
+        work = Path(tmp) / db.name
+        shutil.copyfile(db, work)
+        con = connect(work, memory_limit=memory_limit)
+        marks = [("outputs, lookups", time.perf_counter(), time.process_time())]
+        start = marks[0][1]
+        try:
+            run_audit(con, progress=lambda n: marks.append((n, time.perf_counter(), time.process_time())))
+        finally:
+            con.close()
+        end = (time.perf_counter(), time.process_time())
+    bounds = [(w, c) for _, w, c in marks[1:]] + [end]
+    steps = [(name, stop[0] - wall, stop[1] - cpu)
+             for (name, wall, cpu), stop in zip(marks, bounds, strict=True)]
+    return end[0] - start, steps
+
+
+def main() -> None:
+    """Command line: print the slowest steps."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    total, steps = profile(args.db, args.memory_limit)
+    slowest = sorted(steps, key=lambda s: -s[1])[: args.top]
+    if args.json:
+        print(json.dumps({"total_s": total, "steps": slowest}))
+        return
+    print(f"audit: {total:.1f} s wall, {sum(s[2] for s in steps):.1f} s CPU")
+    for name, seconds, cpu in slowest:
+        print(f"{seconds:8.1f} s  {100 * seconds / total:5.1f} %  {cpu:8.1f} s CPU  {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Benchmark the loaders and the audit against bare DuckDB and a pandas notebook (run by hand, never in CI).
+
+    python benchmarks/run.py --events 1000000 [--memory-limit 4GB] [--work-dir DIR] [--pandas auto|yes|no]
+
+Makes about N events a side with the sample generator (benchmarks/prepare.py), as Parquet and as
+Graph API / flat JSONL, then times each step in a fresh process: our load of the Parquet files, our
+full audit of that database, our load of the JSONL files, the bare DuckDB keyed 48 h join (the limit)
+and a pandas notebook doing the same join (when memory allows). Prints wall time, CPU time, peak RSS,
+events per second and the ratios, and appends them to benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from measure import Measure, run_step  # noqa: E402
+from prepare import prepare  # noqa: E402
+
+RESULTS = HERE / "results.md"
+PANDAS_BYTES_PER_EVENT = 1_500     # measured peak at 1 M a side, rounded up; used to skip pandas in time
+TARGETS = {"ours_over_limit": 2.5, "jsonl_events_per_s": 300_000, "peak_rss_bytes": 4 * 2**30}
+
+
+def gib(n: float) -> str:
+    """Bytes as GiB text."""
+    return f"{n / 2**30:.2f} GiB"
+
+
+def machine() -> dict:
+    """Cores, memory and load of this machine, for the record."""
+    import duckdb
+    import psutil
+
+    return {
+        "cores": os.cpu_count(), "memory": gib(psutil.virtual_memory().total),
+        "available": gib(psutil.virtual_memory().available), "load_average": os.getloadavg()[0],
+        "duckdb": duckdb.__version__, "python": platform.python_version(),
+    }
+
+
+def audit_cmd(*args: str) -> list[str]:
+    """The capi-audit command line, run with this interpreter."""
+    return [sys.executable, "-m", "audit", *args]
+
+
+def limit_args(memory_limit: str | None) -> list[str]:
+    """--memory-limit when one was given."""
+    return ["--memory-limit", memory_limit] if memory_limit else []
+
+
+def counts(db: Path) -> dict[str, int]:
+    """Events per channel in an audit database."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return dict(con.execute("select channel, count(*) from events group by channel").fetchall())
+    finally:
+        con.close()
+
+
+def dedup_pairs(db: Path) -> int:
+    """Pixel/CAPI pairs Meta deduplicates, as the audit found them."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        query = "select count(*) from event_pairs where pairing = 'deduplicated'"
+        return int(con.execute(query).fetchall()[0][0])
+    except duckdb.Error:
+        return -1
+    finally:
+        con.close()
+
+
+def pairs_printed(log: Path) -> int | None:
+    """The {"pairs": N} a baseline printed as its last line."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    lines = [ln for ln in text.splitlines() if ln.startswith("{")]
+    return json.loads(lines[-1])["pairs"] if lines else None
+
+
+def want_pandas(choice: str, total_events: int) -> bool:
+    """Run the pandas notebook unless it would not fit in the memory free now."""
+    if choice != "auto":
+        return choice == "yes"
+    import psutil
+
+    return total_events * PANDAS_BYTES_PER_EVENT < 0.6 * psutil.virtual_memory().available
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Prepare the inputs, run every step, return the figures."""
+    work = args.work_dir or Path("/tmp/capi-audit-bench") / f"{args.events}-{args.seed}"
+    info = machine()
+    manifest = prepare(work, args.events, args.seed, args.memory_limit)
+    total = sum(manifest["events"].values())
+    logs = work / "logs"
+    run_step("warm-up", audit_cmd("rules", "--format", "json"), logs / "warmup.log")
+    steps: list[Measure] = []
+    ours = work / "ours_parquet.duckdb"
+    ours_jsonl = work / "ours_jsonl.duckdb"
+    for db in (ours, ours_jsonl):
+        db.unlink(missing_ok=True)
+    parquet, jsonl = work / "parquet", work / "jsonl"
+    limit = limit_args(args.memory_limit)
+    pq_files = ["--pixel", str(parquet / "pixel"), "--capi", str(parquet / "capi")]
+    js_files = ["--pixel", str(jsonl / "pixel"), "--capi", str(jsonl / "capi")]
+    steps.append(run_step("load Parquet (ours)", audit_cmd("load", "--db", str(ours), *pq_files, *limit),
+                          logs / "load_parquet.log", total))
+    steps.append(run_step("audit (ours)", audit_cmd("audit", "--db", str(ours), *limit),
+                          logs / "audit.log", total))
+    steps.append(run_step("load JSONL (ours)", audit_cmd("load", "--db", str(ours_jsonl), *js_files, *limit),
+                          logs / "load_jsonl.log", total))
+    from audit.db import default_memory_limit
+
+    bare_limit = args.memory_limit or default_memory_limit()
+    baseline = [sys.executable, str(HERE / "baselines.py")]
+    folders = pq_files
+    steps.append(run_step("bare DuckDB join (limit)",
+                          [*baseline, "duckdb", *folders, "--memory-limit", bare_limit],
+                          logs / "bare_join.log", total))
+    if want_pandas(args.pandas, total):
+        steps.append(run_step("pandas notebook", [*baseline, "pandas", *folders], logs / "pandas.log", total))
+    checks = {
+        "parquet_loaded": counts(ours) if ours.exists() else {},
+        "jsonl_loaded": counts(ours_jsonl) if ours_jsonl.exists() else {},
+        "bare_pairs": pairs_printed(logs / "bare_join.log"),
+        "pandas_pairs": pairs_printed(logs / "pandas.log") if (logs / "pandas.log").exists() else None,
+        "audit_deduplicated_pairs": dedup_pairs(ours) if ours.exists() else None,
+    }
+    if not args.keep:
+        for db in (ours, ours_jsonl):
+            db.unlink(missing_ok=True)
+    return {"machine": info, "manifest": manifest, "steps": steps, "checks": checks,
+            "memory_limit": bare_limit, "limit_given": args.memory_limit, "work": str(work)}
+
+
+def ratios(steps: list[Measure]) -> dict[str, float]:
+    """ours / limit and pandas / ours, from wall times."""
+    by = {m.step: m for m in steps if m.ok}
+    out: dict[str, float] = {}
+    names = ("load Parquet (ours)", "audit (ours)", "bare DuckDB join (limit)")
+    load, audit, bare = (by.get(k) for k in names)
+    if load and audit and bare:
+        out["ours_over_limit"] = (load.wall_s + audit.wall_s) / bare.wall_s
+    if load and audit and "pandas notebook" in by:
+        out["pandas_over_ours"] = by["pandas notebook"].wall_s / (load.wall_s + audit.wall_s)
+    if bare and "pandas notebook" in by:
+        out["pandas_over_limit"] = by["pandas notebook"].wall_s / bare.wall_s
+    return out
+
+
+def report(result: dict, command: str) -> str:
+    """The figures as a Markdown section (also printed)."""
+    m, man, steps, checks = result["machine"], result["manifest"], result["steps"], result["checks"]
+    ev = man["events"]
+    lines = [
+        f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {man['events_a_side_requested']:,} events a side",
+        "",
+        f"Command: `{command}`  ",
+        f"Machine: {m['cores']} cores, {m['memory']} RAM ({m['available']} free at start), load average "
+        f"{m['load_average']:.1f} at start (shared with other engineers' jobs: figures are noisy), DuckDB "
+        f"{m['duckdb']}, Python {m['python']}; memory limit {result['memory_limit']}"
+        f"{' (given)' if result['limit_given'] else ' (default: half the RAM)'}.  ",
+        f"Inputs: {ev['pixel']:,} Pixel + {ev['capi']:,} CAPI events "
+        f"({man['generated_a_side']:,} a side generated, {man['copies']} time-shifted copies); "
+        f"Parquet {man['bytes']['parquet'] / 1e6:,.0f} MB, "
+        f"JSONL {man['bytes']['jsonl'] / 1e6:,.0f} MB.",
+        "",
+        "| step | wall s | CPU s | peak RSS | events/s | exit |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in steps:
+        rate = f"{s.events_per_s:,.0f}" if s.events_per_s else ""
+        lines.append(f"| {s.step} | {s.wall_s:,.1f} | {s.cpu_s:,.1f} | {gib(s.peak_rss_bytes)} | {rate} | "
+                     f"{s.returncode} |")
+    r = ratios(steps)
+    lines.append("")
+    if "ours_over_limit" in r:
+        verdict = "met" if r["ours_over_limit"] <= TARGETS["ours_over_limit"] else "missed"
+        lines.append(f"- ours (load Parquet + audit) / bare join: **{r['ours_over_limit']:.1f}x** "
+                     f"(target {TARGETS['ours_over_limit']}x: {verdict})")
+    jsonl = next((s for s in steps if s.step == "load JSONL (ours)" and s.ok), None)
+    if jsonl:
+        verdict = "met" if jsonl.events_per_s >= TARGETS["jsonl_events_per_s"] else (
+            f"missed by {TARGETS['jsonl_events_per_s'] / jsonl.events_per_s:.1f}x")
+        lines.append(f"- JSONL load: **{jsonl.events_per_s:,.0f} events/s** "
+                     f"(target {TARGETS['jsonl_events_per_s']:,}: {verdict})")
+    peak = max((s.peak_rss_bytes for s in steps if s.step.endswith("(ours)")), default=0)
+    lines.append(f"- peak RSS of our steps: **{gib(peak)}** (target < 4 GiB at 10 M a side)")
+    for key, label in (("pandas_over_ours", "pandas / ours"), ("pandas_over_limit", "pandas / bare join")):
+        if key in r:
+            lines.append(f"- {label}: {r[key]:.2f}x")
+    lines.append(f"- checks: loaded from Parquet {checks['parquet_loaded']}, "
+                 f"from JSONL {checks['jsonl_loaded']}; "
+                 f"pairs within 48 h: bare join {checks['bare_pairs']}, pandas {checks['pandas_pairs']}; "
+                 f"audit: {checks['audit_deduplicated_pairs']} deduplicated pairs")
+    lines.append(f"- preparation (not timed above): {man['prepare']}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, required=True, help="events a side (Pixel and CAPI each)")
+    parser.add_argument("--memory-limit", default=None,
+                        help="DuckDB memory limit for our steps and the bare join")
+    parser.add_argument("--work-dir", type=Path, default=None,
+                        help="inputs and databases (reused when present)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--pandas", choices=["auto", "yes", "no"], default="auto")
+    parser.add_argument("--keep", action="store_true", help="keep the audit databases")
+    parser.add_argument("--no-record", action="store_true", help="print only; do not append to results.md")
+    args = parser.parse_args()
+    command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    text = report(run(args), command)
+    print(text)
+    if not args.no_record:
+        with open(RESULTS, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

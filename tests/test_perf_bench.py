@@ -1,0 +1,94 @@
+"""The benchmark's inputs and baselines (benchmarks/): same events in every format, copies independent."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import baselines  # noqa: E402
+import prepare  # noqa: E402
+
+from audit.db import connect  # noqa: E402
+from audit.ingest import load_files  # noqa: E402
+
+
+def test_plan_makes_copies_of_at_most_the_base_size():
+    assert prepare.plan(300, base_max=500) == (300, 1)
+    assert prepare.plan(1_000_000, base_max=500_000) == (500_000, 2)
+    assert prepare.plan(10_000_000, base_max=500_000) == (500_000, 20)
+    assert prepare.plan(1_100_000, base_max=500_000) == (500_000, 3)
+
+
+@pytest.fixture(scope="module")
+def bench_inputs(tmp_path_factory):
+    """Two time-shifted copies of a small generated sample, in every format."""
+    out = tmp_path_factory.mktemp("bench")
+    manifest = prepare.prepare(out, events_a_side=600, seed=7, base_max=300)
+    return out, manifest
+
+
+def _loaded(tmp: Path, folder: Path, name: str) -> dict[str, int]:
+    con = connect(tmp / f"{name}.duckdb")
+    try:
+        for channel in ("pixel", "capi"):
+            load_files(con, [folder / channel], channel)
+        rows = con.execute("select channel, count(*) from events group by channel").fetchall()
+        quarantined = con.execute("select count(*) from quarantine").fetchall()[0][0]
+    finally:
+        con.close()
+    assert quarantined == 0
+    return dict(rows)
+
+
+def test_parquet_and_jsonl_hold_the_same_events(bench_inputs, tmp_path):
+    out, manifest = bench_inputs
+    assert manifest["copies"] == 2
+    assert manifest["events"]["pixel"] > 0 and manifest["events"]["capi"] > 0
+    assert len(list((out / "parquet" / "pixel").glob("*.parquet"))) == 2
+    assert len(list((out / "jsonl" / "capi").glob("*.jsonl"))) == 2
+    from_parquet = _loaded(tmp_path, out / "parquet", "pq")
+    from_jsonl = _loaded(tmp_path, out / "jsonl", "js")
+    assert from_parquet == from_jsonl == manifest["events"]
+
+
+def test_copies_never_pair_with_each_other(bench_inputs, tmp_path):
+    out, _ = bench_inputs
+    both = baselines.bare_duckdb(out / "parquet" / "pixel", out / "parquet" / "capi", "1GB")
+    single = tmp_path / "one"
+    for channel in ("pixel", "capi"):
+        (single / channel).mkdir(parents=True)
+        first = out / "parquet" / channel / "part-0000.parquet"
+        (single / channel / first.name).write_bytes(first.read_bytes())
+    one = baselines.bare_duckdb(single / "pixel", single / "capi", "1GB")
+    assert one > 0
+    assert both == 2 * one
+
+
+def test_pandas_notebook_agrees_with_bare_duckdb(bench_inputs):
+    out, _ = bench_inputs
+    pixel, capi = out / "parquet" / "pixel", out / "parquet" / "capi"
+    assert baselines.notebook_pandas(pixel, capi) == baselines.bare_duckdb(pixel, capi, None)
+
+
+def test_copy_is_shifted_back_with_prefixed_ids(bench_inputs):
+    out, _ = bench_inputs
+    con = connect(None)
+    try:
+        first, second = (
+            con.execute(
+                "select min(event_ts), count(*) filter (where event_id like 'c1-%'), "
+                "count(*) filter (where trim(event_id) <> '') "
+                f"from read_parquet('{out}/parquet/capi/part-000{k}.parquet')"
+            ).fetchall()[0]
+            for k in (0, 1)
+        )
+    finally:
+        con.close()
+    assert first[1] == 0
+    assert second[1] > 0
+    assert (first[0] - second[0]).days == prepare.COPY_SHIFT_DAYS
