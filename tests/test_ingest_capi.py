@@ -97,3 +97,56 @@ def test_iso_event_time_and_absent_event_id(con):
     t = one(con, "select strftime(event_time, '%Y-%m-%d %H:%M') from events where event_id = 'lead-9'")[0]
     assert t == "2026-10-20 08:00"
     assert one(con, "select count(*) from events where event_id is null")[0] == 0
+
+
+def _plain_requests(tmp_path):
+    """A JSONL of envelopes, bodies and single events without blank or bad lines (the fast path's input)."""
+    lines = (FIX / "capi_envelopes.jsonl").read_text().splitlines()
+    body = ('{"data": [{"event_name": "Lead", "event_time": "1793613600", "event_id": 42, "user_data": '
+            '{"em": "Jane@Example.com", "madid": "m-1"}, '
+            '"custom_data": {"value": "12.50", "currency": "eur"}}], '
+            '"test_event_code": "TEST1"}')
+    single = ('{"event_name": "Purchase", "event_time": 1793613601, "event_id": "s-1", "dataset_id": "77", '
+              '"user_data": {"external_id": ["a", "b"]}}')
+    path = tmp_path / "plain.jsonl"
+    path.write_text("\n".join([lines[0], body, single]) + "\n")
+    return path
+
+
+def test_fast_and_exact_paths_give_the_same_rows(tmp_path, monkeypatch):
+    import audit.ingest.capi_graph as cg
+
+    path = _plain_requests(tmp_path)
+    taken = []
+    real_fast = cg.CapiGraphAdapter._read_fast
+    monkeypatch.setattr(cg.CapiGraphAdapter, "_read_fast",
+                        staticmethod(lambda *a: taken.append(real_fast(*a)) or taken[-1]))
+    cols = ("event_ref, dataset_id, event_name, event_id, event_time, sent_at, em, external_id, "
+            "other_user_data, pii_hashed_on_load, value, value_raw, currency, custom_data, test_event_code, "
+            "partner_agent, "
+            "request_id, request_event_count, events_received, response_status, fbtrace_id")
+    fast_con = connect(None)
+    (fast,) = load_files(fast_con, [path], "capi")
+    assert taken and taken[0] is not None  # the typed read_json pass was used
+    monkeypatch.setattr(cg, "_plain_jsonl", lambda p: False)
+    exact_con = connect(None)
+    (exact,) = load_files(exact_con, [path], "capi")
+    assert len(taken) == 1  # the exact path did not try the fast read
+    assert (fast.rows_read, fast.rows_loaded) == (exact.rows_read, exact.rows_loaded) == (4, 4)
+    fast_rows = fast_con.execute(f"select {cols} from events order by event_ref").fetchall()
+    exact_rows = exact_con.execute(f"select {cols} from events order by event_ref").fetchall()
+    assert fast_rows == exact_rows
+    single = [r for r in fast_rows if r[3] == "s-1"][0]
+    assert single[1] == "77" and single[7] == ["a", "b"]
+    lead = [r for r in fast_rows if r[2] == "Lead"][0]
+    assert lead[3] == "42" and lead[8] == '{"madid":"m-1"}' and lead[9] == ["em"] and lead[10] == 12.5
+
+
+def test_a_bad_line_sends_the_file_to_the_exact_path(tmp_path):
+    path = _plain_requests(tmp_path)
+    string_data = '{"data": "[{\\"event_name\\": \\"Lead\\", \\"event_time\\": 1}]"}'
+    path.write_text(path.read_text() + string_data + "\n{oops\n")
+    con = connect(None)
+    (res,) = load_files(con, [path], "capi")
+    assert (res.rows_read, res.rows_loaded, res.rows_quarantined) == (6, 5, 1)
+    assert con.execute("select source_line, reason from quarantine").fetchall() == [(5, "not valid JSON")]

@@ -122,28 +122,30 @@ def load_file(
         return previous
     adapter = detect_adapter(path, fmt)
     ctx = ReadContext(load_id, path.name, channel, dataset, dict(mapping or {}), on_bytes)
+    # Staging works on temp tables in autocommit mode (an adapter may try a fast read that fails);
+    # only the writes to events, quarantine and loads form one transaction.
+    con.execute(sql_text("audit.ingest.sql", "stage.sql"))
+    outcome = adapter.read(con, path, ctx)
+    hash_raw_pii(con)
+    staged, quarantined = con.execute(
+        "select (select count(*) from ingest_stage), (select count(*) from ingest_quarantine)"
+    ).fetchall()[0]
+    if staged + quarantined + outcome.rows_ignored != outcome.rows_read:
+        raise IngestError(
+            f"{path}: internal count mismatch ({outcome.rows_read} read, {staged} staged, "
+            f"{quarantined} set aside, {outcome.rows_ignored} ignored); nothing was loaded"
+        )
+    for name, value in (
+        ("ingest_load_id", load_id),
+        ("ingest_file_name", path.name),
+        ("ingest_channel", channel or adapter.channel),
+        ("ingest_dataset", dataset),
+    ):
+        con.execute(f"set variable {name} = ?::varchar", [value])
     con.execute("begin transaction")
     try:
         if previous:
             _delete_load(con, load_id)
-        con.execute(sql_text("audit.ingest.sql", "stage.sql"))
-        outcome = adapter.read(con, path, ctx)
-        hash_raw_pii(con)
-        staged, quarantined = con.execute(
-            "select (select count(*) from ingest_stage), (select count(*) from ingest_quarantine)"
-        ).fetchall()[0]
-        if staged + quarantined + outcome.rows_ignored != outcome.rows_read:
-            raise IngestError(
-                f"{path}: internal count mismatch ({outcome.rows_read} read, {staged} staged, "
-                f"{quarantined} set aside, {outcome.rows_ignored} ignored); nothing was loaded"
-            )
-        for name, value in (
-            ("ingest_load_id", load_id),
-            ("ingest_file_name", path.name),
-            ("ingest_channel", channel or adapter.channel),
-            ("ingest_dataset", dataset),
-        ):
-            con.execute(f"set variable {name} = ?::varchar", [value])
         con.execute(sql_text("audit.ingest.sql", "finalize.sql"))
         loaded, set_aside, channels = con.execute(
             "select (select count(*) from events where load_id = $1), "
@@ -160,12 +162,11 @@ def load_file(
             [load_id, str(path), path.name, checksum, adapter.name, file_channel, dataset,
              outcome.rows_read, loaded, set_aside, outcome.rows_ignored, datetime.now(UTC)],
         )
-        con.execute("drop table if exists ingest_stage")
-        con.execute("drop table if exists ingest_quarantine")
-        con.execute("drop table if exists ingest_lines")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    for table in ("ingest_stage", "ingest_quarantine", "ingest_lines"):
+        con.execute(f"drop table if exists {table}")
     return LoadResult(str(path), load_id, adapter.name, file_channel, outcome.rows_read, loaded, set_aside,
                       outcome.rows_ignored)
