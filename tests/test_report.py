@@ -223,3 +223,22 @@ def test_bad_week_and_empty_database_are_user_errors(steady_db, tmp_path):
     assert isinstance(res.exception, StoreError) and "no events" in str(res.exception)
     missing = run_cli("--db", tmp_path / "nope.duckdb", "--out", tmp_path / "n")
     assert isinstance(missing.exception, StoreError)
+
+
+def test_dataset_option_narrows_the_report_to_one_dataset(tmp_path):
+    """--dataset reports one Pixel's events only; the numbers are summary(dataset=...)'s."""
+    rows = two_weeks() + [
+        pixel("Lead", f"other-{i}", f"2026-11-0{3 + i % 4}T09:00:00Z", dataset_id="222") for i in range(6)
+    ]
+    db = audited_db(tmp_path / "two.duckdb", rows)
+    res = run_cli("--db", db, "--out", tmp_path / "d", "--dataset", "222")
+    assert res.exit_code == 0, res.output
+    payload = json.loads((tmp_path / "d" / "report.json").read_text())
+    con = connect(db, read_only=True)
+    expected = summary(con, dataset="222", start=CURRENT, end=CURRENT + timedelta(6))
+    con.close()
+    assert payload["summary"] == json.loads(json.dumps(expected))
+    assert list(payload["summary"]["by_event_name"]) == ["Lead"]
+    assert payload["report"]["dataset"] == "222" and payload["report"]["complete"] is False
+    unknown = run_cli("--db", db, "--out", tmp_path / "u", "--dataset", "999")
+    assert "no events for dataset 999" in str(unknown.exception)
