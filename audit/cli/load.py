@@ -87,7 +87,7 @@ def load_cmd(
         None, "--format", help="Force a format: capi_graph, pixel_tr, har or table (default: detected)."
     ),
     mapping: Path | None = typer.Option(
-        None, "--mapping", help='TOML column mapping for other table exports: [columns] source = "canonical".'
+        None, "--mapping", help='TOML column mapping for table exports: \\[columns] source = "canonical".'
     ),
     replace: bool = typer.Option(False, "--replace", help="Reload files loaded before."),
     memory_limit: str | None = typer.Option(
