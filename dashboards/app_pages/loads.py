@@ -9,6 +9,7 @@ from dashboards import data, filters, ui
 
 st.title("Data")
 f = filters.current()
+st.caption("Every file loaded into this database; only the channel filter applies here.")
 if not ui.ready(need_audit=False):
     st.stop()
 
