@@ -40,14 +40,14 @@ def ip_class(text: str) -> tuple[int | None, str]:
         ip = ip.ipv4_mapped
     if any(ip in net for net in DOCUMENTATION_NETS if net.version == ip.version):
         return version, "public"
-    if ip.is_unspecified or ip.is_reserved:
-        return version, "reserved"
     if ip.is_loopback:
         return version, "loopback"
     if ip.is_link_local:
         return version, "link_local"
     if ip.is_multicast:
         return version, "multicast"
+    if ip.is_unspecified or ip.is_reserved:
+        return version, "reserved"
     if ip.is_private:
         return version, "private"
     if not ip.is_global:

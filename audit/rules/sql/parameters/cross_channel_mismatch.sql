@@ -8,18 +8,26 @@ with pairs as (
       and capi_event_ref is not null
       and pixel_event_ref is not null
 ),
+paired_events as (
+    select capi_event_ref as event_ref from pairs
+    union
+    select pixel_event_ref from pairs
+),
 event_values as (
     select
-        event_ref,
-        parameter,
-        list(distinct coalesce(hash_part(value), stripped))             as vals,
-        list(distinct sha256(lower(regexp_replace(stripped, '\s', '', 'g')))) as hashed_vals,
-        max(ip_version)                                                 as ip_version,
-        max(click_id)                                                   as click_id
-    from stage_mq_value_checks
-    where not is_empty
-      and parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
-    group by event_ref, parameter
+        c.event_ref,
+        c.parameter,
+        list(distinct coalesce(hash_part(c.value), c.stripped))        as vals,
+        -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
+        list(distinct case when c.parameter = 'external_id'
+            then sha256(lower(regexp_replace(c.stripped, '\s', '', 'g'))) end) as hashed_vals,
+        max(c.ip_version)                                               as ip_version,
+        max(c.click_id)                                                 as click_id
+    from stage_mq_value_checks as c
+    semi join paired_events as p on p.event_ref = c.event_ref
+    where not c.is_empty
+      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
+    group by c.event_ref, c.parameter
 ),
 server_side as materialized (
     select p.capi_event_ref, p.pixel_event_ref, v.parameter, v.vals, v.hashed_vals, v.ip_version, v.click_id
