@@ -84,6 +84,8 @@ def store(rows: list[dict], con=None):
     unknown = {k for r in rows for k in r} - set(cols)
     if unknown:
         raise KeyError(f"not canonical columns: {sorted(unknown)}")
+    if not rows:
+        return con
     placeholders = ", ".join("?" for _ in cols)
     con.executemany(
         f"insert into events ({', '.join(cols)}) values ({placeholders})",
