@@ -116,6 +116,21 @@ def test_pair_outside_window(hours, fires):
     assert h["inflated_value"] == ({"USD": 40.0} if fires else {})
 
 
+def test_outside_window_pairs_without_customer_keys_unless_the_values_differ():
+    """Beyond 48 h, identical keys are one conversion unless value or customer ids disagree."""
+    p = pixel("AddToCart", "atc-1", "2026-11-02T10:00:00Z", value=58.46, currency="USD",
+              em=None, external_id=None, fbp=None)
+    same = capi("AddToCart", "atc-1", "2026-11-04T11:00:00Z", value=58.46, currency="USD",
+                em=None, external_id=None, fbp=None)
+    con = audit_of([p, same])
+    assert dedup_findings(con) == {("pair_outside_window", same["event_ref"], p["event_ref"])}
+    other = capi("AddToCart", "atc-1", "2026-11-04T11:00:00Z", value=12.0, currency="USD",
+                 em=None, external_id=None, fbp=None)
+    con = audit_of([p, other])
+    assert dedup_findings(con) == {("event_id_reused", other["event_ref"], p["event_ref"])}
+    assert headline(con)["conversions"] == 2
+
+
 def test_window_uses_sent_at_when_the_log_has_it():
     """A server event whose event_time is 49 h after the click but sent within minutes still dedups."""
     p = pixel("Purchase", "ord-78", "2026-11-02T10:00:00Z", sent_at="2026-11-04T11:00:00Z", **user(5))
@@ -235,6 +250,17 @@ def test_one_id_reused_on_two_orders(reused):
     assert h["conversions"] == 2
     assert h["counted_by_meta"] == (1 if reused else 2)
     assert h["lost_conversions"] == int(reused) and h["double_counts"] == 0
+
+
+def test_same_visitor_reusing_an_id_a_day_later_is_a_new_conversion_not_a_repeat():
+    """Same id, same visitor, no value: a send whose event_time moved by a day is another conversion."""
+    kw = user(22)
+    first = pixel("Lead", "lead-x", "2026-11-02T10:00:00Z", **kw)
+    again = pixel("Lead", "lead-x", "2026-11-03T14:00:00Z", **kw)
+    con = audit_of([first, again])
+    assert dedup_findings(con) == {("event_id_reused", again["event_ref"], first["event_ref"])}
+    h = headline(con)
+    assert (h["conversions"], h["repeat_events"]) == (2, 0)
 
 
 def test_one_id_reused_days_apart_is_flagged_but_counted():

@@ -1,8 +1,8 @@
 -- Dedup stage 2: within one channel, group sends of one key (dataset, event_name, event_id) into copies.
--- A later send with the same conversion signature (order, value, customer) within the window of the
--- previous one is a repeat (retry, double fire); any other send of the key starts a new copy, which
--- stage 4 reports as a reused id when it belongs to another conversion. Events without an id are
--- each their own copy.
+-- A later send of the same event (same order, value and customer, an event_time within the evidence
+-- tolerance of the previous send's, and received within the window of it) is a repeat: a retry or a
+-- double fire. Any other send of the key starts a new copy, which stage 4 reports as a reused id when
+-- it belongs to another conversion. Events without an id are each their own copy.
 create or replace table stage_dedup_copies as
 with keyed as (
     select
@@ -19,7 +19,10 @@ with keyed as (
         )                                                  as send_rank,
         window_epoch - lag(window_epoch) over (
             partition by channel, dataset_id, event_name, event_id, signature order by arrival
-        )                                                  as since_previous_s
+        )                                                  as since_previous_s,
+        abs(epoch(event_time) - lag(epoch(event_time)) over (
+            partition by channel, dataset_id, event_name, event_id, signature order by arrival
+        ))                                                 as event_time_moved_s
     from stage_dedup_events
     where has_id
 ),
@@ -35,6 +38,7 @@ starts as (
         case
             when send_rank = 1 then 1
             when since_previous_s > getvariable('window_hours') * 3600 then 1
+            when event_time_moved_s > getvariable('evidence_tolerance_minutes') * 60 then 1
             else 0
         end                                                as starts_copy
     from keyed

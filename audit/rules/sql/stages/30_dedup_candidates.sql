@@ -1,7 +1,7 @@
 -- Dedup stage 3: every plausible (Pixel copy, CAPI copy) pairing, ranked by how strong it is.
 -- tier 1  identical dataset, event_name and event_id within the window: Meta deduplicates
 -- tier 2  keys equal only after case-folding the name or trimming the id, within the window
--- tier 3  identical keys more than the window apart, with evidence it is one conversion
+-- tier 3  identical keys more than the window apart, value and customer ids not in conflict
 -- tier 4  ids differ or one is missing, same order_id and case-folded name within the window
 -- tier 5  ids differ or one is missing, same external_id / em / fbp and case-folded name, within
 --         the evidence tolerance (strength: external_id, then em, then fbp)
@@ -34,13 +34,13 @@ where key_value is not null
 create or replace table stage_dedup_candidates as
 with pixel as (
     select event_ref, dataset_id, event_name, event_id, folded_name, trimmed_id, has_id, order_id,
-           external_id, em, fbp, window_epoch, arrival
+           value, currency, external_id, em, fbp, window_epoch, arrival
     from stage_dedup_anchors
     where channel = 'pixel'
 ),
 capi as (
     select event_ref, dataset_id, event_name, event_id, folded_name, trimmed_id, has_id, order_id,
-           external_id, em, fbp, window_epoch, arrival
+           value, currency, external_id, em, fbp, window_epoch, arrival
     from stage_dedup_anchors
     where channel = 'capi'
 ),
@@ -54,10 +54,12 @@ same_keys as (
             else 3
         end                                                as tier,
         0                                                  as strength,
-        (p.order_id = c.order_id)
-            or list_has_any(p.external_id, c.external_id)
-            or list_has_any(p.em, c.em)
-            or (p.fbp = c.fbp)                             as has_evidence
+        -- beyond the window, the same keys are one conversion unless value or customer disagree
+        coalesce(p.value <> c.value, false)
+            or coalesce(p.currency <> c.currency, false)
+            or coalesce(not list_has_any(p.external_id, c.external_id) and len(p.external_id) > 0
+                        and len(c.external_id) > 0, false)
+            or coalesce(p.fbp <> c.fbp, false)             as conflicts
     from pixel p
     join capi c
         on c.dataset_id = p.dataset_id and c.event_name = p.event_name and c.event_id = p.event_id
@@ -122,7 +124,7 @@ other_dataset as (
       and not coalesce(p.order_id <> c.order_id, false)
 ),
 all_candidates as (
-    select pixel_ref, capi_ref, tier, strength from same_keys where tier = 1 or has_evidence
+    select pixel_ref, capi_ref, tier, strength from same_keys where tier = 1 or not conflicts
     union all
     select pixel_ref, capi_ref, tier, strength from near_keys
     union all
