@@ -44,10 +44,15 @@ class Source:
 
     name: str
     kind: str
+    column: bool = False  # a JSONL key already extracted into its own JSON column (parsed once per row)
+
+    def extract(self) -> str:
+        """The key's JSON value read from the row object `j` (a JSON null stays 'null')."""
+        return f"json_extract(j, {sql_str('$.' + chr(34) + self.name + chr(34))})"
 
     def ref(self) -> str:
-        if self.kind == "json":
-            return f"json_extract(j, {sql_str('$.' + chr(34) + self.name + chr(34))})"
+        if self.kind == "json" and not self.column:
+            return self.extract()
         return sql_ident(self.name)
 
     def typed_list(self) -> bool:
@@ -74,7 +79,7 @@ class Source:
 
     def as_json(self) -> str:
         if self.kind == "json":
-            return self.ref()
+            return self.extract()
         if self.kind in ("text", "VARCHAR"):
             return f"ing_text_json({self.ref()})"
         return f"to_json({self.ref()})"

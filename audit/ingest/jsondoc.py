@@ -18,9 +18,9 @@ def stage_json_records(con, path: Path, ctx: ReadContext) -> None:
     single document (Meta's documented request example is pretty-printed), stored as line 1.
     """
     stage_lines(con, path, on_bytes=ctx.on_bytes)
-    first = con.execute(
+    first = con.execute(  # validate only the first non-blank line, not every line before the limit
         "select json_valid(trim(text, chr(65279) || ' ' || chr(9))) from ingest_lines "
-        "where trim(text) <> '' order by line limit 1"
+        "where line = (select min(line) from ingest_lines where trim(text) <> '')"
     ).fetchall()
     if not first or first[0][0]:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -13,6 +14,7 @@ from audit.ingest.columns import Source, select_list, sql_str
 from audit.ingest.jsondoc import stage_json_records
 from audit.ingest.lines import stage_lines
 
+MAX_JSON_COLUMNS = 300
 _CSV_HEADER = re.compile(rb"^[^\r\n{]*[,;\t|][^\r\n]*\r?\n")
 
 
@@ -66,8 +68,8 @@ class TableAdapter:
         elif kind == "jsonl":
             stage_json_records(con, path, ctx)
             con.execute(sql_text("audit.ingest.sql", "table_jsonl.sql"))
-            keys = con.execute("select distinct unnest(json_keys(j)) from tb_src").fetchall()
-            sources = [Source(k, "json") for (k,) in keys]
+            keys = [k for (k,) in con.execute("select distinct unnest(json_keys(j)) from tb_src").fetchall()]
+            sources = self._json_columns(con, keys)
             ignored = con.execute("select count(*) from tb_rows where blank").fetchall()[0][0]
         else:
             self._csv(con, path, ctx)
@@ -93,6 +95,25 @@ class TableAdapter:
         for table in ("tb_src", "tb_rows", "tb_csv", "tb_reject_errors", "tb_reject_scans"):
             con.execute(f"drop table if exists {table}")
         return ReadOutcome(rows_read=staged_or_quarantined + ignored, rows_ignored=ignored)
+
+    @staticmethod
+    def _json_columns(con, keys: list[str]) -> list[Source]:
+        """Parse each JSONL row once into one JSON column per key (instead of one parse per key and use).
+
+        Falls back to per-key extraction when keys would clash as column names (they differ only in
+        case, or are named like tb_src's own columns) or are too many to be columns.
+        """
+        folded = [k.lower() for k in keys]
+        if not keys or len(keys) > MAX_JSON_COLUMNS or len(set(folded)) < len(keys) or (
+            {"j", "ingest_source_line"} & set(folded)
+        ):
+            return [Source(k, "json") for k in keys]
+        spec = json.dumps(dict.fromkeys(keys, "JSON"))
+        con.execute(
+            "create or replace temp table tb_src as "
+            f"select ingest_source_line, j, unnest(json_transform(j, {sql_str(spec)})) from tb_src"
+        )
+        return [Source(k, "json", column=True) for k in keys]
 
     @staticmethod
     def _typed_sources(con) -> list[Source]:
