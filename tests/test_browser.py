@@ -110,7 +110,8 @@ def test_every_page_renders_its_charts(server, tmp_path):
                 )
                 drawn = page.locator(".js-plotly-plot").count()
                 assert drawn >= charts, f"{slug}: {drawn} charts drawn, expected {charts}"
-                assert page.locator('[data-testid="stException"]').count() == 0, f"{slug}: error box shown"
+                errors = page.locator('[data-testid="stException"]')
+                assert errors.count() == 0, f"{slug}: error box shown: {errors.first.inner_text()[:2000]}"
                 assert page.locator('[data-testid="stAlertContentError"]').count() == 0, f"{slug}: st.error"
                 shots[slug] = tmp_path / f"{slug}.png"
                 page.screenshot(path=str(shots[slug]), full_page=True)
