@@ -154,7 +154,8 @@ def match_quality(table: Any, goal: float = 6.0) -> go.Figure:
         shown = [n for n in names if by_name.get(n) is not None]
         fig.add_bar(x=shown, y=[by_name[n] for n in shown], name=CHANNEL_LABELS[ch],
                     marker_color=CHANNEL_COLOURS[ch], texttemplate="%{y:.1f}", textposition="outside")
-    fig.add_hline(y=goal, line_dash="dash", line_color="#2ca02c", annotation_text=f"Meta's goal {goal:.1f}")
+    fig.add_hline(y=goal, line_dash="dash", line_color="#2ca02c", annotation_text=f"Meta's goal {goal:.1f}",
+                  annotation_position="bottom left")
     return _layout(fig, title, barmode="group", yaxis={"range": [0, 10.5], "title": "estimated EMQ (0-10)"})
 
 
@@ -180,7 +181,8 @@ def whatif(results: list[dict]) -> go.Figure:
                 texttemplate="%{y:.1f}", textposition="outside")
     fig.add_bar(x=labels, y=[r["projected"] for r in results], name="with your changes",
                 marker_color="#3182bd", texttemplate="%{y:.1f}", textposition="outside")
-    fig.add_hline(y=6.0, line_dash="dash", line_color="#2ca02c", annotation_text="Meta's goal 6.0")
+    fig.add_hline(y=6.0, line_dash="dash", line_color="#2ca02c", annotation_text="Meta's goal 6.0",
+                  annotation_position="bottom left")
     return _layout(fig, title, barmode="group", yaxis={"range": [0, 10.5], "title": "estimated EMQ"})
 
 
@@ -260,7 +262,8 @@ def findings_daily(table: Any, title: str = "Findings per day") -> go.Figure:
     fig = go.Figure()
     for rule_id in sorted(_distinct(r["rule_id"] for r in rows)):
         mine = [r for r in rows if r["rule_id"] == rule_id]
-        fig.add_bar(x=[r["day"] for r in mine], y=[r["findings"] for r in mine], name=rule_id)
+        fig.add_bar(x=[r["day"] for r in mine], y=[r["findings"] for r in mine],
+                    name=mine[0].get("label") or rule_id)
     return _layout(fig, title, barmode="stack", yaxis_title="events")
 
 
