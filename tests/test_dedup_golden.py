@@ -278,6 +278,26 @@ def test_one_id_reused_days_apart_is_flagged_but_counted():
     assert (h["conversions"], h["counted_by_meta"], h["lost_conversions"]) == (2, 2, 0)
 
 
+def test_a_constant_id_on_many_conversions_pairs_each_with_its_own_copy():
+    """'undefined' on 60 conversions an hour apart: each browser copy pairs with its server copy."""
+    start = datetime(2026, 11, 2, tzinfo=UTC)
+    rows, expected = [], set()
+    for i in range(60):
+        t = start + timedelta(hours=i)
+        p = pixel("Lead", "undefined", t, **user(100 + i))
+        c = capi("Lead", "undefined", t + timedelta(seconds=20), **user(100 + i))
+        rows += [p, c]
+        expected.add((p["event_ref"], c["event_ref"]))
+    con = audit_of(rows)
+    got = {(r["pixel_event_ref"], r["capi_event_ref"]) for r in pairs(con)}
+    assert got == expected
+    h = headline(con)
+    assert h["conversions"] == 60 and h["deduplicated_pairs"] == 60
+    reused = con.execute("select count(*) from findings where rule_id = 'event_id_reused'").fetchone()[0]
+    assert reused == 118  # both copies of the 59 later conversions
+    assert h["lost_conversions"] == 59  # each arrives within 48 h of an earlier copy of the same id
+
+
 @pytest.mark.parametrize(("capi_dataset", "fires"), [("222", True), ("111", False)])
 def test_same_conversion_sent_to_two_datasets(capi_dataset, fires):
     p = pixel("Purchase", "ds-1", "2026-11-02T10:00:00Z", dataset_id="111", value=8, currency="GBP",

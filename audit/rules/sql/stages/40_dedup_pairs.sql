@@ -2,29 +2,39 @@
 
 -- Copies Meta drops under its rule: another channel's event with the identical dataset, event_name and
 -- event_id within the window wins (the browser copy when it arrived no later than
--- browser_preference_minutes after the server copy, else the one received first).
+-- browser_preference_minutes after the server copy, else the one received first). So a CAPI copy is
+-- dropped when a Pixel event with its keys arrived between `window` before it and `preference` after
+-- it; a Pixel copy when a CAPI event arrived between `window` and more than `preference` before it.
+-- Computed with running maxima over each key's events in time order (no pairwise join).
 create or replace table stage_dedup_meta_dropped as
-with contests as (
+with keyed as (
+    select event_ref, channel, dataset_id, event_name, event_id, window_epoch
+    from stage_dedup_events
+    where has_id and window_epoch is not null
+),
+reach as (
     select
-        a.event_ref,
-        a.channel,
-        case
-            when (case when a.channel = 'pixel' then a.window_epoch else o.window_epoch end)
-                 <= (case when a.channel = 'capi' then a.window_epoch else o.window_epoch end)
-                    + getvariable('browser_preference_minutes') * 60
-                then 'pixel'
-            else 'capi'
-        end                                                as winner
-    from stage_dedup_anchors a
-    join stage_dedup_events o
-        on o.dataset_id = a.dataset_id and o.event_name = a.event_name and o.event_id = a.event_id
-        and o.channel <> a.channel
-    where a.has_id
-      and coalesce(abs(o.window_epoch - a.window_epoch), 0) <= getvariable('window_hours') * 3600
+        event_ref,
+        channel,
+        window_epoch,
+        max(case when channel = 'pixel' then window_epoch end) over (
+            partition by dataset_id, event_name, event_id order by window_epoch
+            range between unbounded preceding and getvariable('browser_preference_minutes') * 60 following
+        )                                                  as last_pixel_in_reach,
+        max(case when channel = 'capi' then window_epoch end) over (
+            partition by dataset_id, event_name, event_id order by window_epoch
+            range between unbounded preceding
+                and (getvariable('browser_preference_minutes') * 60 + 0.001) preceding
+        )                                                  as last_capi_before_preference
+    from keyed
 )
-select distinct event_ref
-from contests
-where winner <> channel;
+select r.event_ref
+from reach r
+join stage_dedup_anchors a on a.event_ref = r.event_ref
+where (r.channel = 'capi'
+       and r.last_pixel_in_reach >= r.window_epoch - getvariable('window_hours') * 3600)
+   or (r.channel = 'pixel'
+       and r.last_capi_before_preference >= r.window_epoch - getvariable('window_hours') * 3600);
 
 -- One row per conversion: matched copies and single-channel copies.
 create or replace table stage_dedup_conversions as
