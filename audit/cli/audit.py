@@ -9,25 +9,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from audit.cli import app, err
 from audit.cli.headline import FailOn, exit_on_findings, print_summary
+from audit.cli.load import run_load
 from audit.db import connect
 from audit.errors import ConfigError
 from audit.metrics.summary import summary
 from audit.rules.engine import AuditSettings, run_audit
-
-
-def load_logs(con, pixel: list[Path], capi: list[Path], dataset: str | None) -> None:
-    """Load both channels' files, reporting read / loaded / quarantined per file on stderr."""
-    from audit.ingest import load_files
-
-    for channel, paths in (("pixel", pixel), ("capi", capi)):
-        if not paths:
-            continue
-        for res in load_files(con, list(paths), channel, dataset=dataset, progress=True):
-            note = " (already loaded)" if res.skipped else ""
-            err.print(
-                f"{res.file}: {res.rows_read:,} read, {res.rows_loaded:,} loaded, "
-                f"{res.rows_quarantined:,} set aside{note}"
-            )
 
 
 def audit_with_progress(con, settings: AuditSettings) -> None:
@@ -41,9 +27,11 @@ def audit_with_progress(con, settings: AuditSettings) -> None:
 @app.command("audit")
 def audit_cmd(
     db: Path = typer.Option(..., "--db", help="Audit database (DuckDB file); created if missing."),
-    pixel: list[Path] | None = typer.Option(None, "--pixel", help="Pixel (browser) log file or folder."),
-    capi: list[Path] | None = typer.Option(
-        None, "--capi", help="Conversions API (server) log file or folder."
+    pixel: list[str] | None = typer.Option(
+        None, "--pixel", help="Pixel (browser) log: file, folder or glob. Repeatable."
+    ),
+    capi: list[str] | None = typer.Option(
+        None, "--capi", help="Conversions API (server) log: file, folder or glob. Repeatable."
     ),
     dataset: str | None = typer.Option(None, "--dataset", help="Dataset id for events whose log names none."),
     window_hours: float = typer.Option(48.0, "--window-hours", help="Meta's dedup window, in hours."),
@@ -63,9 +51,10 @@ def audit_cmd(
     if window_hours <= 0 or tolerance_minutes < 0:
         raise ConfigError("--window-hours must be above 0 and --tolerance-minutes 0 or more")
     settings = AuditSettings(window_hours=window_hours, evidence_tolerance_minutes=tolerance_minutes)
+    if pixel or capi:
+        run_load(db, pixel or [], capi or [], dataset=dataset, memory_limit=memory_limit)
     con = connect(db, memory_limit=memory_limit)
     try:
-        load_logs(con, pixel or [], capi or [], dataset)
         audit_with_progress(con, settings)
         result = summary(con)
     finally:
