@@ -12,10 +12,11 @@ audit). Appends the figures to benchmarks/results.md.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -70,12 +71,9 @@ def main() -> None:
         partial = everything.with_suffix(".partial")
         subprocess.run(audit_cmd("load", "--db", str(partial), *files), check=True, stdout=subprocess.DEVNULL)
         everything.with_suffix(".partial").rename(everything)
-    import duckdb
-
-    con = duckdb.connect(str(everything), read_only=True)
-    last_day = con.execute(f"select date_trunc('day', max({_RECEIVED})) from events").fetchall()[0][0]
-    con.close()
-    day = f"timestamptz '{last_day.isoformat()}'"
+    truth = json.loads((gen / "ground_truth.json").read_text(encoding="utf-8"))
+    end = datetime.fromisoformat(truth["end"].replace("Z", "+00:00"))
+    day = f"timestamptz '{(end - timedelta(days=1)).isoformat()}'"  # the generated period's last day
     dbs = {
         f"before the append ({args.days} days)": (work / "before.duckdb", f"{_RECEIVED} < {day}"),
         f"full re-audit after the append ({args.days + 1} days)": (work / "after.duckdb", "true"),

@@ -93,8 +93,9 @@ def _without_nulls(lines_query: str) -> str:
     return f"select regexp_replace(line, {NULL_KEY}, '', 'g') as line from ({lines_query})"
 
 
-def write_copies(db: Path, out: Path, copies: int, memory_limit: str | None) -> dict[str, int]:
-    """Write every copy as Parquet and JSONL, one file per channel and copy; return events per channel."""
+def write_copies(db: Path, out: Path, copies: int, memory_limit: str | None, jsonl_files: bool = True
+                 ) -> dict[str, int]:
+    """Write every copy as Parquet (and JSONL), one file per channel and copy; return events per channel."""
     from audit.db import connect
 
     con = connect(db, read_only=True, memory_limit=memory_limit)
@@ -113,6 +114,8 @@ def write_copies(db: Path, out: Path, copies: int, memory_limit: str | None) -> 
                 con.execute(f"set variable bench_channel = '{channel}'")
                 _copy_to(con, flat, out / "parquet" / channel / f"{name}.parquet",
                          "format parquet, compression zstd")
+            if not jsonl_files:
+                continue
             con.execute("set variable bench_channel = 'pixel'")
             _copy_to(con, jsonl, out / "jsonl" / "pixel" / f"{name}.jsonl", RAW_LINES)
             _copy_to(con, requests, out / "jsonl" / "capi" / f"{name}.jsonl", RAW_LINES)
@@ -125,7 +128,7 @@ def write_copies(db: Path, out: Path, copies: int, memory_limit: str | None) -> 
 
 
 def prepare(out: Path, events_a_side: int, seed: int = 42, memory_limit: str | None = None,
-            base_max: int = BASE_EVENTS_A_SIDE) -> dict:
+            base_max: int = BASE_EVENTS_A_SIDE, jsonl: bool = True) -> dict:
     """Make (or reuse) the inputs for `events_a_side` events a side in `out`; return the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
@@ -136,13 +139,14 @@ def prepare(out: Path, events_a_side: int, seed: int = 42, memory_limit: str | N
     timings = {"generate_s": generate_sample(gen_dir, base, seed)}
     timings["canonical_load_s"] = canonical_store(gen_dir, out / "prep.duckdb", memory_limit)
     start = time.perf_counter()
-    events = write_copies(out / "prep.duckdb", out, copies, memory_limit)
+    events = write_copies(out / "prep.duckdb", out, copies, memory_limit, jsonl)
     timings["write_files_s"] = time.perf_counter() - start
     sizes = {fmt: sum(f.stat().st_size for f in (out / fmt).rglob("*") if f.is_file())
-             for fmt in ("parquet", "jsonl")}
+             for fmt in ("parquet", "jsonl") if (out / fmt).exists()}
     manifest = {
         "events_a_side_requested": events_a_side, "seed": seed, "generated_a_side": base, "copies": copies,
-        "events": events, "bytes": sizes, "prepare": {k: round(v, 1) for k, v in timings.items()},
+        "events": events, "jsonl": jsonl, "bytes": sizes,
+        "prepare": {k: round(v, 1) for k, v in timings.items()},
     }
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
@@ -155,8 +159,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--memory-limit", default=os.environ.get("CAPI_AUDIT_MEMORY_LIMIT"))
+    parser.add_argument("--no-jsonl", action="store_true", help="write Parquet only")
     args = parser.parse_args()
-    print(json.dumps(prepare(args.out, args.events, args.seed, args.memory_limit), indent=1))
+    manifest = prepare(args.out, args.events, args.seed, args.memory_limit, jsonl=not args.no_jsonl)
+    print(json.dumps(manifest, indent=1))
 
 
 if __name__ == "__main__":
