@@ -101,14 +101,50 @@ def summary(dataset=None, start=None, end=None, names=None, channel=None) -> dic
     return _summary(db_path(), dataset, start, end, tuple(names) if names else None, channel)
 
 
-def whatif(event_name: str, overrides: dict[str, float], dataset: str | None = None) -> list[dict] | None:
-    """Current and projected estimated EMQ per channel (None when the what-if is unavailable)."""
+@st.cache_data(show_spinner=False, ttl=600)
+def _match_quality(path: str, dataset, start, end, names) -> list:
+    from audit.metrics.period import match_quality
+
+    cur = _connection(path).cursor()
+    try:
+        return match_quality(cur, dataset=dataset, start=start, end=end, event_names=names)
+    finally:
+        cur.close()
+
+
+def match_quality(dataset=None, start=None, end=None, names=None, channel=None) -> pd.DataFrame:
+    """Estimated EMQ per event name x channel over the chosen days (datasets pooled, weighted by events)."""
+    from audit.metrics.period import pooled_emq
+
+    qualities = _match_quality(db_path(), dataset, start, end, tuple(names) if names else None)
+    rows = [
+        {"event_name": name, "channel": ch, "events": events, "estimated_emq": emq}
+        for (name, ch), (events, emq) in pooled_emq(qualities).items()
+        if events > 0 and (channel is None or ch == channel)
+    ]
+    frame = pd.DataFrame(rows, columns=["event_name", "channel", "events", "estimated_emq"])
+    return frame.sort_values(["event_name", "channel"], ignore_index=True)
+
+
+def emq_drivers(event_name: str, channel: str, dataset=None, start=None, end=None) -> pd.DataFrame:
+    """Points each parameter adds to the estimate of one event name and channel over the chosen days."""
+    from audit.metrics.period import pooled_drivers
+
+    chosen = _match_quality(db_path(), dataset, start, end, (event_name,))
+    points = pooled_drivers(q for q in chosen if q.channel == channel)
+    ranked = sorted(points.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(ranked, columns=["parameter", "points"])
+
+
+def whatif(event_name: str, overrides: dict[str, float], dataset: str | None = None,
+           start=None, end=None) -> list[dict] | None:
+    """Current and projected estimated EMQ per channel over the chosen days (None when unavailable)."""
     try:
         from audit.metrics.whatif import project
     except ImportError:
         return None
     cur = cursor()
     try:
-        return project(cur, event_name, overrides, dataset=dataset)
+        return project(cur, event_name, overrides, dataset=dataset, start=start, end=end)
     finally:
         cur.close()

@@ -61,9 +61,3 @@ def table(frame, **kwargs) -> None:
     """A table with every hash shortened to 8 characters."""
     st.dataframe(mask_hashes(frame), hide_index=True, **kwargs)
 
-
-def whole_period_note(filters) -> None:
-    """Say when a section covers the whole audited period regardless of the date filter."""
-    if filters.start or filters.end:
-        st.caption("Coverage and match quality are measured over every audited day; "
-                   "the date filter does not apply to this section.")

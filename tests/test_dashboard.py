@@ -126,7 +126,8 @@ def test_example_pairs_mark_the_differing_field(sample_db, monkeypatch):  # noqa
 
 def test_match_quality_equals_summary(sample_db, con, monkeypatch):  # noqa: F811
     at = app_test(sample_db, monkeypatch, "match_quality")
-    by_name = summary(con)["by_event_name"]
+    start, end = chosen_days(at)
+    by_name = summary(con, start=start, end=end)["by_event_name"]
     spec = charts_of(at)[0]
     server = trace(spec, "Server (CAPI)")
     assert server["x"], "server EMQ drawn"
@@ -135,12 +136,36 @@ def test_match_quality_equals_summary(sample_db, con, monkeypatch):  # noqa: F81
     assert "our estimate" in spec["layout"]["title"]["text"]
 
 
+def test_date_range_changes_match_quality_and_coverage(sample_db, con, monkeypatch):  # noqa: F811
+    at = app_test(sample_db, monkeypatch, "match_quality")
+    start, end = chosen_days(at)
+    before = trace(charts_of(at)[0], "Server (CAPI)")
+    at.date_input(key="f_dates").set_value((start, start)).run()
+    assert not at.exception
+    after = trace(charts_of(at)[0], "Server (CAPI)")
+    one_day = summary(con, start=start, end=start)["by_event_name"]
+    for name, emq in zip(after["x"], after["y"], strict=True):
+        assert emq == pytest.approx(one_day[name]["match_quality"]["capi"], abs=0.006)
+    assert dict(zip(after["x"], after["y"], strict=True)) != dict(zip(before["x"], before["y"], strict=True))
+
+    at = app_test(sample_db, monkeypatch, "parameters")
+    week = charts_of(at)[0]["data"][0]
+    at.date_input(key="f_dates").set_value((start, start)).run()
+    day = charts_of(at)[0]["data"][0]
+    col = day["x"].index("em")
+    for name, row in zip(day["y"], day["z"], strict=True):
+        assert row[col] == pytest.approx(one_day[name]["coverage"]["capi"]["em"]["valid"])
+    assert day["z"] != week["z"]
+    assert "does not apply" not in texts(at)
+
+
 def test_whatif_slider_calls_the_projection(sample_db, con, monkeypatch):  # noqa: F811
     at = app_test(sample_db, monkeypatch, "match_quality")
     name = at.selectbox(key="mq_event").value
     at.slider(key=f"whatif_{name}_ph").set_value(80).run()
     assert not at.exception
-    expected = project(con, name, {"ph": 0.8})
+    start, end = chosen_days(at)
+    expected = project(con, name, {"ph": 0.8}, start=start, end=end)
     spec = charts_of(at)[-1]
     assert trace(spec, "with your changes")["y"] == pytest.approx([r["projected"] for r in expected])
     assert trace(spec, "now")["y"] == pytest.approx([r["current"] for r in expected])
@@ -149,7 +174,8 @@ def test_whatif_slider_calls_the_projection(sample_db, con, monkeypatch):  # noq
 
 def test_parameter_heatmap_equals_summary_coverage(sample_db, con, monkeypatch):  # noqa: F811
     at = app_test(sample_db, monkeypatch, "parameters")
-    coverage = summary(con)["by_event_name"]
+    start, end = chosen_days(at)
+    coverage = summary(con, start=start, end=end)["by_event_name"]
     spec = charts_of(at)[0]  # server, valid
     heat = spec["data"][0]
     col = heat["x"].index("em")

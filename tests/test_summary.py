@@ -8,6 +8,7 @@ import pytest
 from eventsets import capi, pixel, sha, store
 
 from audit.errors import AuditError
+from audit.metrics.emq import estimate
 from audit.metrics.summary import share, summary
 from audit.rules.engine import run_audit
 
@@ -87,31 +88,38 @@ def test_channel_narrows_events_and_findings_but_not_dedup(con):
         summary(con, channel="email")
 
 
-def test_coverage_and_match_quality_come_from_their_tables(con):
+def test_coverage_and_match_quality_come_from_their_daily_tables(con):
     cur = con.cursor()
-    cur.execute("create temp table saved_cov as select * from parameter_coverage")
-    cur.execute("create temp table saved_mq as select * from match_quality")
+    cur.execute("create temp table saved_cov as select * from parameter_coverage_daily")
+    cur.execute("create temp table saved_mq as select * from emq_inputs_daily")
     try:
-        cur.execute("delete from parameter_coverage")
-        cur.execute("delete from match_quality")
+        cur.execute("delete from parameter_coverage_daily")
+        cur.execute("delete from emq_inputs_daily")
         cur.execute(
-            "insert into parameter_coverage values ('111', 'Lead', 'capi', 'em', 4, 3, 2, 0.75, 0.5),"
-            " ('222', 'Lead', 'capi', 'em', 4, 1, 0, 0.25, 0.0)"
+            "insert into parameter_coverage_daily values"
+            " ('111', 'Lead', 'capi', 'em', '2026-11-02', 4, 3, 2),"
+            " ('222', 'Lead', 'capi', 'em', '2026-11-03', 4, 1, 0)"
         )
+        # e-mail on every sufficient event in dataset 111, on none in dataset 222
         cur.execute(
-            "insert into match_quality values ('111', 'Lead', 'capi', 4, 6.0, '{}'),"
-            " ('222', 'Lead', 'capi', 12, 8.0, '{}')"
+            "insert into emq_inputs_daily values"
+            " ('111', 'Lead', 'capi', 'em', '2026-11-02', 4, 4, 4),"
+            " ('222', 'Lead', 'capi', 'em', '2026-11-03', 12, 12, 0)"
         )
         lead = summary(cur)["by_event_name"]["Lead"]
         assert lead["coverage"] == {"capi": {"em": {"present": 0.5, "valid": 0.25}}}
-        assert lead["match_quality"] == {"capi": 7.5}
-        assert summary(cur, dataset="111")["by_event_name"]["Lead"]["match_quality"] == {"capi": 6.0}
+        only_em = round(estimate({"em": 1.0}), 2)
+        assert lead["match_quality"] == {"capi": round(only_em * 4 / 16, 2)}
+        assert summary(cur, dataset="111")["by_event_name"]["Lead"]["match_quality"] == {"capi": only_em}
+        day2 = summary(cur, start="2026-11-03", end="2026-11-03")["by_event_name"]["Lead"]
+        assert day2["coverage"] == {"capi": {"em": {"present": 0.25, "valid": 0.0}}}
+        assert day2["match_quality"] == {"capi": 0.0}
         assert summary(cur, channel="pixel")["by_event_name"]["Lead"]["coverage"] == {}
     finally:
-        cur.execute("delete from parameter_coverage")
-        cur.execute("delete from match_quality")
-        cur.execute("insert into parameter_coverage select * from saved_cov")
-        cur.execute("insert into match_quality select * from saved_mq")
+        cur.execute("delete from parameter_coverage_daily")
+        cur.execute("delete from emq_inputs_daily")
+        cur.execute("insert into parameter_coverage_daily select * from saved_cov")
+        cur.execute("insert into emq_inputs_daily select * from saved_mq")
 
 
 def test_unaudited_database_is_a_user_error():

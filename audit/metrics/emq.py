@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -93,16 +95,29 @@ select
     sum(events)            as events,
     sum(sufficient_events) as sufficient_events,
     sum(valid_sufficient)  as valid_sufficient
-from stage_mq_emq_inputs
-where ($event_name is null or event_name = $event_name)
-  and ($dataset is null or dataset_id = $dataset)
+from emq_inputs_daily
+where ($dataset is null or dataset_id = $dataset)
+  and ($start is null or day >= $start)
+  and ($end is null or day <= $end)
+  and ($names is null or list_contains($names, event_name))
 group by all
 """
 
 
-def read_inputs(con, event_name: str | None = None, dataset: str | None = None, pooled: bool = False):
-    """Inputs per (dataset, event name, channel) from stage_mq_emq_inputs; pooled=True sums datasets."""
-    rows = con.execute(INPUTS_SQL, {"event_name": event_name, "dataset": dataset}).fetchall()
+def read_inputs(
+    con,
+    event_name: str | None = None,
+    dataset: str | None = None,
+    pooled: bool = False,
+    start: date | None = None,
+    end: date | None = None,
+    event_names: Iterable[str] | None = None,
+) -> dict[tuple, Inputs]:
+    """Inputs per (dataset, event name, channel) summed over the days start..end (inclusive, None = no
+    limit) from emq_inputs_daily; pooled=True sums datasets (the dataset in the key is then None)."""
+    names = [event_name] if event_name is not None else (list(event_names) if event_names else None)
+    params = {"dataset": dataset, "start": start, "end": end, "names": names}
+    rows = con.execute(INPUTS_SQL, params).fetchall()
     grouped: dict[tuple, dict] = {}
     for dataset_id, name, channel, parameter, events, sufficient, valid in rows:
         key = (None if pooled else dataset_id, name, channel)
@@ -123,28 +138,22 @@ def read_inputs(con, event_name: str | None = None, dataset: str | None = None, 
     return result
 
 
+def has_inputs(con) -> bool:
+    """True when the workspace holds the per-day inputs of an audit run."""
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_name = 'emq_inputs_daily'"
+    ).fetchone()[0])
+
+
 def write_match_quality(con) -> None:
-    """Fill match_quality per dataset x event name x channel (pixel, capi, combined) from the inputs."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'stage_mq_emq_inputs'"
-    ).fetchone()[0]
-    if not exists:
+    """Fill match_quality per dataset x event name x channel: the period estimate over every day."""
+    from audit.metrics.period import match_quality
+
+    if not has_inputs(con):
         return
-    rows = []
-    for (dataset_id, event_name, channel), inp in sorted(
-        read_inputs(con).items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "", CHANNELS.index(kv[0][2]))
-    ):
-        drivers = explain(inp.valid_coverage, inp.insufficient_share)
-        score = round(sum(drivers.values()), 2)
-        rows.append(
-            (
-                dataset_id,
-                event_name,
-                channel,
-                inp.events,
-                score,
-                json.dumps({k: round(v, 3) for k, v in drivers.items()}),
-            )
-        )
+    rows = [
+        (q.dataset_id, q.event_name, q.channel, q.events, q.estimated_emq, json.dumps(q.drivers))
+        for q in match_quality(con)
+    ]
     if rows:
         con.executemany("insert into match_quality values (?, ?, ?, ?, ?, ?)", rows)

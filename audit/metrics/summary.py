@@ -1,7 +1,8 @@
 """The headline numbers as one JSON-ready dict: `capi-audit summary`, the dashboard and the report.
 
-Reads only the audit outputs (dedup_daily, inflated_value_daily, findings, parameter_coverage,
-match_quality) plus plain event counts per channel; shares are fractions in [0, 1] (None when the
+Reads only the audit outputs (dedup_daily, inflated_value_daily, findings, parameter_coverage_daily,
+emq_inputs_daily through audit.metrics.period) plus plain event counts per channel; every number honours
+the filters, the date range included; shares are fractions in [0, 1] (None when the
 denominator is zero).
 """
 
@@ -15,6 +16,8 @@ import duckdb
 
 from audit.db import sql_text
 from audit.errors import AuditError
+from audit.metrics.emq import has_inputs
+from audit.metrics.period import match_quality, pooled_emq
 from audit.rules.catalogue import SEVERITIES, load_rules
 
 SQL_PACKAGE = "audit.metrics.summary_sql"
@@ -64,6 +67,21 @@ def _as_day(value: date | str | None) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError as exc:
         raise AuditError(f"{value!r} is not a day; use YYYY-MM-DD") from exc
+
+
+def _match_quality(con, params: dict[str, Any]) -> dict[tuple[str | None, str], tuple[int, float | None]]:
+    """Estimated EMQ per event name x channel over the chosen days (datasets pooled, weighted by events)."""
+    if not has_inputs(con):
+        raise AuditError("this database has no audit results yet; run `capi-audit audit` first")
+    qualities = match_quality(con, dataset=params["dataset"], start=params["start"], end=params["end"],
+                              event_names=params["names"])
+    return {key: v for key, v in pooled_emq(qualities).items()
+            if params["channel"] is None or key[1] == params["channel"]}
+
+
+def _mq_order(item: tuple) -> tuple:
+    (event_name, channel), _ = item
+    return (event_name or "", channel)
 
 
 def _name(value: str | None) -> str:
@@ -127,10 +145,9 @@ def summary(
             "present": row["present"],
             "valid": row["valid"],
         }
-    for row in _rows(con, "match_quality.sql", params):
-        entry = by_event_name.setdefault(_name(row["event_name"]), {"coverage": {}, "match_quality": {}})
-        emq = row["estimated_emq"]
-        entry["match_quality"][row["channel"]] = None if emq is None else round(float(emq), 2)
+    for (event_name, ch), (_events, emq) in sorted(_match_quality(con, params).items(), key=_mq_order):
+        entry = by_event_name.setdefault(_name(event_name), {"coverage": {}, "match_quality": {}})
+        entry["match_quality"][ch] = None if emq is None else round(float(emq), 2)
     for entry in by_event_name.values():
         entry.setdefault("dedup", dedup_numbers({}, {}))
 

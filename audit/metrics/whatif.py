@@ -6,8 +6,10 @@ The dashboard sliders and `capi-audit whatif` call `project`. An override sets a
 
 from __future__ import annotations
 
+from datetime import date
+
 from audit.errors import AuditError, ConfigError
-from audit.metrics.emq import CHANNELS, estimate, parameters, read_inputs
+from audit.metrics.emq import CHANNELS, estimate, has_inputs, parameters, read_inputs
 
 # Short names people type for the long parameter names.
 ALIASES = {"ip": "client_ip_address", "ua": "client_user_agent", "user_agent": "client_user_agent"}
@@ -29,24 +31,30 @@ def normalize_overrides(overrides: dict[str, float]) -> dict[str, float]:
 
 def audited(con) -> bool:
     """True when the workspace holds the inputs of an audit run."""
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_name = 'stage_mq_emq_inputs'"
-        ).fetchone()[0]
-    )
+    return has_inputs(con)
 
 
-def project(con, event_name: str, overrides: dict[str, float], dataset: str | None = None) -> list[dict]:
-    """Current and projected estimated EMQ per channel (pixel, capi, combined) for one event name."""
+def project(
+    con,
+    event_name: str,
+    overrides: dict[str, float],
+    dataset: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[dict]:
+    """Current and projected estimated EMQ per channel (pixel, capi, combined) for one event name, over the
+    days start..end (inclusive; None = no limit), datasets pooled unless one is chosen."""
     clean = normalize_overrides(overrides)
     if not audited(con):
         raise AuditError("this workspace has not been audited yet; run `capi-audit audit` first")
-    inputs = read_inputs(con, event_name=event_name, dataset=dataset, pooled=True)
+    inputs = read_inputs(con, event_name=event_name, dataset=dataset, pooled=True, start=start, end=end)
     if not inputs:
         names = [r[0] for r in con.execute(
-            "select distinct event_name from stage_mq_emq_inputs where event_name is not null order by 1"
+            "select distinct event_name from emq_inputs_daily where event_name is not null order by 1"
         ).fetchall()]
         where = f" in dataset {dataset}" if dataset else ""
+        if start or end:
+            where += f" between {start or 'the first day'} and {end or 'the last day'}"
         raise AuditError(
             f"no production events named {event_name!r}{where}; event names: {', '.join(names) or 'none'}"
         )

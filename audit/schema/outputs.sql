@@ -137,3 +137,42 @@ create or replace table match_quality (
     estimated_emq        double,            -- 0-10, an estimate (our model, not Meta's score)
     drivers              json               -- parameter -> points contributed
 );
+
+-- Per dataset x event name x channel x parameter x UTC day of the event: parameter_coverage by day
+-- (parameter_coverage holds the same counts summed over every day).
+create or replace table parameter_coverage_daily (
+    dataset_id           varchar,
+    event_name           varchar,
+    channel              varchar,           -- pixel | capi
+    parameter            varchar,           -- as in parameter_coverage
+    day                  date,              -- UTC day of event_time (NULL when the event has no time)
+    events               bigint,
+    present              bigint,
+    valid                bigint
+);
+
+-- Per dataset x event name x dedup key x UTC day of the event: dedup_key_coverage by day.
+create or replace table dedup_key_coverage_daily (
+    dataset_id           varchar,
+    event_name           varchar,
+    dedup_key            varchar,           -- event_id | external_id | fbp
+    day                  date,
+    pixel_events         bigint,
+    pixel_with_key       bigint,
+    capi_events          bigint,
+    capi_with_key        bigint
+);
+
+-- What the estimated EMQ is computed from, per dataset x event name x channel (pixel | capi | combined)
+-- x parameter x UTC day: summed over any days, these give match_quality for that period
+-- (audit/metrics/period.py).
+create or replace table emq_inputs_daily (
+    dataset_id           varchar,
+    event_name           varchar,
+    channel              varchar,           -- pixel | capi | combined (both channels' events pooled)
+    parameter            varchar,           -- a parameter of emq_weights.toml, plus 'ipv6' (valid IPv6 address)
+    day                  date,
+    events               bigint,            -- production events
+    sufficient_events    bigint,            -- events passing Meta's minimum-key rule (insufficient_match_keys)
+    valid_sufficient     bigint             -- among those, events with a valid value of the parameter
+);

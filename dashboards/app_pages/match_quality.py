@@ -22,10 +22,9 @@ if not ui.ready():
     st.stop()
 st.caption("Event Match Quality here is **our estimate** from the parameters your events carry, "
            "not the score Meta shows in Events Manager. Meta recommends 6.0 or more.")
-ui.whole_period_note(f)
 
 with st.spinner("Reading match quality…"):
-    mq = data.read("match_quality", **f.params())
+    mq = data.match_quality(**f.params())
 if mq.empty:
     ui.nothing()
     st.stop()
@@ -38,7 +37,7 @@ name = c1.selectbox("Event name", names, key="mq_event")
 channels = [c for c in ("capi", "pixel", "combined") if c in set(mq.loc[mq["event_name"] == name, "channel"])]
 channel = c2.selectbox("Channel", channels, format_func=lambda c: charts.CHANNEL_LABELS.get(c, c),
                        key="mq_channel")
-points = data.read("emq_drivers", event_name=name, channel=channel, dataset=f.dataset)
+points = data.emq_drivers(name, channel, dataset=f.dataset, start=f.start, end=f.end)
 drivers = {PARAMETER_LABELS.get(r["parameter"], r["parameter"]): r["points"]
            for r in points.to_dict("records") if r["points"]}
 label = charts.CHANNEL_LABELS.get(channel, channel)
@@ -49,7 +48,8 @@ if missing:
     st.caption("Adds nothing yet: " + ", ".join(missing) + ".")
 
 st.subheader("What if you sent more?")
-cov = data.read("parameter_coverage", dataset=f.dataset, names=[name], channel="capi")
+cov = data.read("parameter_coverage", dataset=f.dataset, start=f.start, end=f.end, names=[name],
+                channel="capi")
 current = {r["parameter"]: float(r["valid_share"] or 0.0) for r in cov.to_dict("records")}
 if not current:
     ui.nothing(f"No server events named {name} to project from.")
@@ -64,7 +64,7 @@ for i, param in enumerate(p for p in WHATIF_PARAMETERS if p in current):
     if picked != now:
         overrides[param] = picked / 100
 with st.spinner("Projecting…"):
-    result = data.whatif(name, overrides, dataset=f.dataset)
+    result = data.whatif(name, overrides, dataset=f.dataset, start=f.start, end=f.end)
 if result is None:
     st.warning("The what-if projection is not available in this installation.")
     st.stop()

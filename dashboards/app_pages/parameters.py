@@ -21,7 +21,6 @@ if not ui.ready():
 
 with st.spinner("Reading parameter coverage…"):
     cov = data.read("parameter_coverage", **f.params())
-ui.whole_period_note(f)
 if cov.empty:
     ui.nothing()
 else:
