@@ -70,6 +70,24 @@ def _event_id(event: dict) -> str | None:
     return event.get("event_id", event.get("eid"))
 
 
+def _params(event: dict) -> dict:
+    """One event's fields under flat names (external_id, em, fbp, fbc, order_id, event_time) in any format."""
+    if "user_data" in event:  # Conversions API
+        ud, cd = event["user_data"], event.get("custom_data") or {}
+        return {"external_id": (ud.get("external_id") or [None])[0], "em": (ud.get("em") or [None])[0],
+                "fbp": ud.get("fbp"), "fbc": ud.get("fbc"), "order_id": cd.get("order_id"),
+                "event_time": event["event_time"]}
+    if "request" in event:  # HAR entry
+        event = {q["name"]: q["value"] for q in event["request"]["queryString"]} or dict(
+            parse_qsl(event["request"]["postData"]["text"]))
+    if "channel" in event:  # flat JSONL
+        return {"external_id": event.get("user_data.external_id"), "em": event.get("user_data.em"),
+                "fbp": event.get("fbp"), "fbc": event.get("fbc"),
+                "order_id": event.get("custom_data.order_id"), "event_time": event["event_time"]}
+    return {"external_id": event.get("ud[external_id]"), "em": event.get("ud[em]"), "fbp": event.get("fbp"),
+            "fbc": event.get("fbc"), "order_id": event.get("cd[order_id]"), "event_time": int(event["ts"])}
+
+
 def test_committed_sample_is_current(default_sample):
     """sample_data/ is exactly what `capi-audit sample --out sample_data` writes (it cannot drift)."""
     out, _truth = default_sample
@@ -211,3 +229,62 @@ def test_true_conversions_are_consistent(default_sample):
     assert tc["by_dataset"]["1234567890123456"]["Purchase"] > 0
     assert tc["by_dataset"]["6543210987654321"]["Lead"] > 0
     assert truth["test_events"] == truth["counts"]["test_event_code_present"]
+
+
+def test_too_old_events_are_rejected_requests_not_late_sends(default_sample):
+    """An event over 7 days old is event_time_too_old and delivery_error, never also send_delayed."""
+    _out, truth = default_sample
+    refs = {f["rule_id"]: {(e["file"], e["line"], e["index"]) for e in f["events"]} for f in truth["faults"]}
+    too_old = refs["event_time_too_old"]
+    assert too_old
+    assert too_old <= refs["delivery_error"]
+    assert not too_old & refs["send_delayed"]
+
+
+def test_click_cookies_predate_their_events_unless_planted(default_sample):
+    """No server event carries an fbc created after the event, except those planted as fbc_after_event."""
+    out, truth = default_sample
+    planted = {(e["line"], e["index"]) for f in truth["faults"] if f["rule_id"] == "fbc_after_event"
+               for e in f["events"]}
+    backdated = {(e["line"], e["index"]) for f in truth["faults"]
+                 if f["rule_id"] in ("send_delayed", "event_time_too_old") for e in f["events"]}
+    junk = {q["line"] for q in truth["quarantine"]}
+    after, checked_backdated = set(), 0
+    for n, line in enumerate(_capi_lines(out), 1):
+        if n in junk:
+            continue
+        for i, event in enumerate(_data(line)):
+            match = re.fullmatch(r"fb\.1\.(\d{13})\.[A-Za-z0-9_-]+", event["user_data"].get("fbc") or "")
+            if not match or event["event_time"] > 1e11:
+                continue
+            checked_backdated += (n, i) in backdated
+            if int(match[1]) > event["event_time"] * 1000:
+                after.add((n, i))
+    assert after == planted
+    assert checked_backdated > 0, "some backdated events carry a click cookie"
+
+
+def test_reused_ids_sit_on_other_orders_of_other_visitors(default_sample):
+    """A reused id is on another conversion by every measure: visitor, e-mail, cookie and order number."""
+    out, truth = default_sample
+    cache: dict = {}
+    refs = next(f["events"] for f in truth["faults"] if f["rule_id"] == "event_id_reused")
+    assert {r["channel"] for r in refs} == {"capi", "pixel"}
+    for ref in refs:
+        later, first = _params(_event_at(out, ref, cache)), _params(_event_at(out, ref["paired"], cache))
+        assert later["external_id"] and first["external_id"] and later["external_id"] != first["external_id"]
+        assert later["em"] != first["em"]
+        assert later["fbp"] is None or later["fbp"] != first["fbp"]
+        assert later["order_id"] and first["order_id"] and later["order_id"] != first["order_id"]
+
+
+def test_outside_window_pairs_carry_the_same_customer_ids(default_sample):
+    """The server copy sent 49 h late names the same visitor (external_id, fbp) and order as the Pixel."""
+    out, truth = default_sample
+    cache: dict = {}
+    refs = next(f["events"] for f in truth["faults"] if f["rule_id"] == "pair_outside_window")
+    for ref in refs:
+        server, browser = _params(_event_at(out, ref, cache)), _params(_event_at(out, ref["paired"], cache))
+        assert server["external_id"] and server["external_id"] == browser["external_id"]
+        assert (server["fbp"], server["order_id"]) == (browser["fbp"], browser["order_id"])
+    assert any(_params(_event_at(out, r, cache))["fbp"] for r in refs), "some late copies carry fbp"

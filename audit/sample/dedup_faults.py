@@ -42,7 +42,11 @@ def _late_server_copy(ctx: Ctx, hosts: np.ndarray, low_ms: int, high_ms: int, ki
 
 
 def outside_window(ctx: Ctx, hosts: np.ndarray) -> None:
-    """Identical keys, but the server copy arrives 49 h after the Pixel copy: Meta counts both."""
+    """Identical keys, but the server copy arrives 49 h after the Pixel copy: Meta counts both.
+
+    Hosts are identified conversions, so the late server copy carries the visitor's external_id (and fbp
+    cookie, when the browser keeps one) just as the Pixel copy does: plainly the same conversion.
+    """
     c, p = _late_server_copy(ctx, hosts, 49 * HOUR_MS, 49 * HOUR_MS + 30 * MINUTE_MS, "late49")
     ctx.mark("pair_outside_window", "outside_window_49h", c, p)
 
@@ -125,21 +129,15 @@ def pixel_double_fire(ctx: Ctx, hosts: np.ndarray) -> None:
 
 
 def reused_id(ctx: Ctx, hosts: np.ndarray) -> None:
-    """A later conversion (another order, another visitor) carries an earlier conversion's event id."""
-    frame = pl.DataFrame({
-        "conv": hosts,
-        "name": ctx.conv_col("true_name", hosts),
-        "user": ctx.conv_col("user", hosts),
-        "t": ctx.conv_col("t_ms", hosts),
-    }).sort("name", "t")
-    size = pl.when(pl.col("name") == "Lead").then(3).otherwise(2)
-    frame = frame.with_columns(group=pl.int_range(pl.len()).over("name") // size).with_columns(
-        leader=pl.col("conv").first().over("name", "group"),
-        leader_user=pl.col("user").first().over("name", "group"),
-    )
-    later = frame.filter((pl.col("conv") != pl.col("leader")) & (pl.col("user") != pl.col("leader_user")))
-    b = later["conv"].to_numpy()
-    a = later["leader"].to_numpy()
+    """A later order carries an earlier order's event id: another visitor, another order number.
+
+    Hosts are Purchases of distinct visitors (see FAULTS), taken in time order two by two: the second
+    of each two gets the first one's event id on both channels. Its external_id, e-mail, fbp and
+    order_id all differ from the first one's, so it can only be a reused id, never a repeat.
+    """
+    frame = pl.DataFrame({"conv": hosts, "t": ctx.conv_col("t_ms", hosts)}).sort("t", "conv")
+    firsts, seconds = frame["conv"].to_numpy()[0::2], frame["conv"].to_numpy()[1::2]
+    a, b = firsts[: len(seconds)], seconds
     for channel in ("pixel", "capi"):
         rb, ra = ctx.rows(b, channel), ctx.rows(a, channel)
         ctx.put(rb, event_id=ctx.col("event_id", ra))
@@ -176,9 +174,9 @@ def test_events(ctx: Ctx, hosts: np.ndarray) -> None:
 
 
 FAULTS = (
-    Fault("case_mismatch", "event_name_case_mismatch", 0.003, 3, "both_reusable", case_mismatch),
+    Fault("case_mismatch", "event_name_case_mismatch", 0.003, 3, "both_purchase_lead", case_mismatch),
     Fault("id_whitespace", "event_id_whitespace", 0.003, 3, "both", whitespace),
-    Fault("outside_window_49h", "pair_outside_window", 0.002, 2, "both_early", outside_window),
+    Fault("outside_window_49h", "pair_outside_window", 0.002, 2, "both_early_identified", outside_window),
     Fault("clean_pair_47h", None, 0.002, 2, "both_early", inside_window_47h),
     Fault("id_order_db_vs_uuid", "event_id_mismatch", 0.002, 2, "both_purchase", id_from_order_db),
     Fault("id_regenerated_on_server", "event_id_mismatch", 0.003, 3, "both_evidence", id_regenerated),
@@ -189,7 +187,7 @@ FAULTS = (
     Fault("id_missing_capi_only", "event_id_missing", 0.002, 2, "capi", id_missing_capi_only),
     Fault("capi_retry", "duplicate_within_channel", 0.003, 3, "both", capi_retry),
     Fault("pixel_double_fire", "duplicate_within_channel", 0.003, 3, "double_fire", pixel_double_fire),
-    Fault("id_reused", "event_id_reused", 0.005, 5, "both_reusable", reused_id),
+    Fault("id_reused", "event_id_reused", 0.005, 5, "both_purchase", reused_id, distinct_users=True),
     Fault("dataset_mismatch", "dataset_mismatch", 0.002, 2, "both_shop", dataset_mismatch),
     Fault("test_event", "test_event_code_present", 0.004, 4, "capi", test_events),
 )

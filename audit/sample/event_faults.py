@@ -40,11 +40,13 @@ def time_in_future(ctx: Ctx, hosts: np.ndarray) -> None:
 def _backdate(ctx: Ctx, c: np.ndarray, low_ms: int, high_ms: int, group: str) -> None:
     """Make the event happen low..high before its (unchanged) send time, alone in its request.
 
-    A click cookie the visitor already had keeps a creation time before the (earlier) event.
+    The click cookie (fbc) must still predate the event: it keeps its creation time when the click came
+    before the new event time, else the click moves to a minute before the event.
     """
     when = ctx.col("send_ms", c).to_numpy() - ctx.rng.integers(low_ms, high_ms, len(c))
     fbc = ctx.col("fbc", c)
-    restamped = "fb.1." + pl.Series(when - 60_000).cast(pl.String) + "." + ctx.user_col("fbclid", c)
+    clicked = np.minimum(ctx.user_col("fbc_ms", c).to_numpy(), when - 60_000)
+    restamped = "fb.1." + pl.Series(clicked).cast(pl.String) + "." + ctx.user_col("fbclid", c)
     ctx.put(c, t_ms=when, event_time_out=when // 1000, req_group=ctx.iso(group, c),
             fbc=pl.select(pl.when(fbc.is_not_null()).then(restamped)).to_series())
 

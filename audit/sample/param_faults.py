@@ -152,7 +152,7 @@ def fbp_malformed(ctx: Ctx, hosts: np.ndarray) -> None:
 
 
 def ip_missing(ctx: Ctx, hosts: np.ndarray) -> None:
-    """No client_ip_address on a server event."""
+    """No client_ip_address on a server event (of a known visitor, so the other keys are not too weak)."""
     c = ctx.capi_only(hosts)
     ctx.put(c, ip=None)
     ctx.mark("client_ip_missing", "client_ip_missing", c, None, "client_ip_address")
@@ -227,7 +227,7 @@ FAULTS = (
     Fault("fbc_stale", "fbc_stale", 0.0015, 2, "capi", fbc_stale),
     Fault("fbc_modified", "fbc_modified", 0.0015, 2, "capi", fbc_modified),
     Fault("fbp_malformed", "fbp_malformed", 0.002, 3, "capi", fbp_malformed),
-    Fault("client_ip_missing", "client_ip_missing", 0.002, 2, "capi", ip_missing),
+    Fault("client_ip_missing", "client_ip_missing", 0.002, 2, "capi_identified", ip_missing),
     Fault("client_ip_not_public", "client_ip_not_public", 0.002, 2, "capi", ip_private),
     Fault("user_agent_missing", "user_agent_missing", 0.002, 2, "capi", ua_missing),
     Fault("user_agent_not_browser", "user_agent_not_browser", 0.002, 2, "capi", ua_library),

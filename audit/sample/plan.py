@@ -42,7 +42,9 @@ POOLS: dict[str, Callable[[pl.DataFrame], pl.Expr]] = {
     "both_purchase": lambda c: _both(c) & (pl.col("true_name") == "Purchase"),
     "both_evidence": lambda c: _both(c) & pl.col("evidence"),
     "both_early": lambda c: _both(c) & pl.col("early"),
-    "both_reusable": lambda c: _both(c) & pl.col("true_name").is_in(["Purchase", "Lead"]),
+    # ... and the visitor is known to the server (external_id, and fbp when the browser keeps cookies)
+    "both_early_identified": lambda c: _both(c) & pl.col("early") & pl.col("identified"),
+    "both_purchase_lead": lambda c: _both(c) & pl.col("true_name").is_in(["Purchase", "Lead"]),
     "both_shop": lambda c: _both(c) & (pl.col("site") == "shop"),
     "both_fbp": lambda c: _both(c) & pl.col("has_fbp"),
     # server copy only: blocked browsers, or a conversion step whose Pixel copy is dropped
@@ -191,6 +193,7 @@ def conv_index(ev: pl.DataFrame, end_ms: int) -> pl.DataFrame:
             evidence=(pl.col("em").is_not_null() | pl.col("external_id").is_not_null()
                       | pl.col("fbp").is_not_null()).all(),
             has_fbp=pl.col("fbp").is_not_null().all(),
+            identified=pl.col("external_id").is_not_null().all(),
         )
         .with_columns(early=pl.col("t_ms") < end_ms - 51 * HOUR_MS)
         .sort("conv")

@@ -28,6 +28,10 @@ NOTES = (
     "Single-channel faults sit on server-only conversions, so no pair rule fires with them.",
     "clean_pair_47h lists server/Pixel pairs with identical keys 47 h apart: Meta deduplicates them, "
     "no rule may fire.",
+    "id_reused puts an earlier Purchase's event id on a later Purchase of another visitor (other "
+    "external_id, e-mail, fbp and order_id), on both channels: never a repeat. outside_window_49h pairs "
+    "are identified conversions whose late server copy carries the same external_id and fbp as the Pixel "
+    "copy.",
 )
 
 
