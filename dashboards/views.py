@@ -76,11 +76,7 @@ def headline_cards(now: dict, before: dict | None) -> None:
 
 def emq_of(entry: dict) -> float | None:
     """The estimated EMQ to judge an event name by: the server's, else the combined one."""
-    mq = entry.get("match_quality") or {}
-    for ch in ("capi", "combined", "pixel"):
-        if mq.get(ch) is not None:
-            return mq[ch]
-    return None
+    return verdicts.emq_of(entry.get("match_quality"))
 
 
 LIGHT_CSS = {
@@ -99,13 +95,7 @@ def verdict_board(summary: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, lights = [], []
     for name, entry in sorted((summary.get("by_event_name") or {}).items()):
         d = dedup_numbers(entry)
-        checks = [
-            verdicts.dedup_verdict(d.get("dedup_rate")),
-            verdicts.double_count_verdict(d.get("double_counts"), d.get("inflation_rate"),
-                                          d.get("conversions")),
-            verdicts.coverage_verdict(d.get("event_coverage")),
-            verdicts.emq_verdict(emq_of(entry)),
-        ]
+        checks = verdicts.event_checks(d, entry.get("match_quality"))
         worst = verdicts.overall(checks) if d.get("conversions") else verdicts.GREY
         rows.append({"Event name": name, "Verdict": LIGHT_WORDS[worst],
                      "Conversions": count(d.get("conversions")),

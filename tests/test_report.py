@@ -22,8 +22,9 @@ CURRENT = date(2026, 11, 2)  # Monday of 2026-W45
 PER_DAY = 4
 
 
-def conversion(day: date, i: int, server_id_differs: bool = False) -> list[dict]:
-    """One Purchase sent by browser and server; the server may use its own event id (Meta counts it twice)."""
+def conversion(day: date, i: int, server_id_differs: bool = False, server_email: bool = True) -> list[dict]:
+    """One Purchase sent by browser and server; the server may use its own event id (Meta counts it twice)
+    or leave out the e-mail (match quality drops)."""
     key = f"{day.isoformat()}-{i}"
     user = {
         "em": sha(f"buyer-{key}@example.com"),
@@ -38,18 +39,21 @@ def conversion(day: date, i: int, server_id_differs: bool = False) -> list[dict]
     server_at = f"{day.isoformat()}T1{i}:00:04Z"
     return [
         pixel("Purchase", f"ev-{key}", at, **user),
-        capi("Purchase", f"srv-{key}" if server_id_differs else f"ev-{key}", server_at, **user),
+        capi("Purchase", f"srv-{key}" if server_id_differs else f"ev-{key}", server_at,
+             **(user if server_email else {**user, "em": None})),
     ]
 
 
-def two_weeks(broken_from: date | None = None) -> list[dict]:
-    """Two ISO weeks of clean Purchases; from `broken_from` on the server sends its own event ids."""
+def two_weeks(broken_from: date | None = None, email_lost_from: date | None = None) -> list[dict]:
+    """Two ISO weeks of clean Purchases; from `broken_from` on the server sends its own event ids, from
+    `email_lost_from` on it sends no e-mail."""
     rows = []
     for offset in range(14):
         day = PREVIOUS + timedelta(days=offset)
         broken = broken_from is not None and day >= broken_from
+        no_email = email_lost_from is not None and day >= email_lost_from
         for i in range(PER_DAY):
-            rows += conversion(day, i, server_id_differs=broken)
+            rows += conversion(day, i, server_id_differs=broken, server_email=not no_email)
     return rows
 
 
@@ -69,6 +73,13 @@ def regressed_db(tmp_path_factory):
     """The server switches to its own event ids on Wednesday of the reported week."""
     path = tmp_path_factory.mktemp("report") / "regressed.duckdb"
     return audited_db(path, two_weeks(broken_from=CURRENT + timedelta(days=2)))
+
+
+@pytest.fixture(scope="module")
+def emq_drop_db(tmp_path_factory):
+    """Deduplication stays perfect, but the server sends no e-mail from Tuesday of the reported week."""
+    path = tmp_path_factory.mktemp("report") / "emq-drop.duckdb"
+    return audited_db(path, two_weeks(email_lost_from=CURRENT + timedelta(days=1)))
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +200,32 @@ def test_fail_on_regression_exits_1_on_the_planted_regression(regressed_db, tmp_
     res = run_cli("--db", regressed_db, "--out", tmp_path / "r", "--fail-on-regression")
     assert res.exit_code == 1, res.output
     assert (tmp_path / "r" / "report.html").exists()
+
+
+def test_emq_drop_is_a_regression_with_the_week_numbers(emq_drop_db, tmp_path):
+    res = run_cli("--db", emq_drop_db, "--out", tmp_path / "q", "--fail-on-regression")
+    assert res.exit_code == 1, res.output
+    payload = json.loads((tmp_path / "q" / "report.json").read_text())
+    regressions = {r["metric"]: r for r in payload["what_broke"]["regressions"] if r["scope"] == "Purchase"}
+    assert set(regressions) == {"match_quality.capi", "coverage.capi.em.valid"}
+    emq = regressions["match_quality.capi"]
+    assert emq["previous"] - emq["current"] > 0.5
+    assert regressions["coverage.capi.em.valid"]["current"] == pytest.approx(1 / 7)
+    assert regressions["coverage.capi.em.valid"]["previous"] == 1.0
+    con = connect(emq_drop_db, read_only=True)
+    week = summary(con, start=CURRENT, end=CURRENT + timedelta(6))["by_event_name"]["Purchase"]
+    before = summary(con, start=PREVIOUS, end=PREVIOUS + timedelta(6))["by_event_name"]["Purchase"]
+    con.close()
+    entry = {e["event_name"]: e for e in payload["by_event_name"]}["Purchase"]
+    assert entry["match_quality"]["capi"] == week["match_quality"]["capi"] == emq["current"]
+    assert entry["match_quality_change"]["capi"] == pytest.approx(
+        week["match_quality"]["capi"] - before["match_quality"]["capi"])
+    assert entry["match_quality_change"]["pixel"] == 0
+    assert entry["valid_change"]["capi"]["em"] == pytest.approx(1 / 7 - 1)
+    markdown = (tmp_path / "q" / "report.md").read_text()
+    assert "Estimated match quality of server events went from" in markdown
+    assert f"({entry['match_quality_change']['capi']:+.1f})" in markdown
+    assert "all events" not in markdown.split("## Estimated match quality", 1)[1].split("\n", 1)[0]
 
 
 def test_unchanged_week_does_not_fail(steady_db, tmp_path):

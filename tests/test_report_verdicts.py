@@ -1,20 +1,20 @@
-"""Pure verdicts of the weekly report, tested without a database: weeks, regressions, change days."""
+"""Pure checks of the weekly report, tested without a database: weeks, regressions, change days, verdicts."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from audit.errors import ConfigError
-from audit.outputs.report_verdicts import (
+from audit.outputs.report_regressions import (
     ALL_EVENTS,
     change_day,
-    event_verdict,
     find_regressions,
     is_regression,
     load_thresholds,
     rules_started,
 )
 from audit.outputs.report_weeks import Week, default_week, last_complete_week, parse_week
+from audit.outputs.verdicts import event_verdict
 
 THRESHOLDS = load_thresholds()
 
@@ -157,3 +157,28 @@ def test_verdict_lists_at_most_three_problems():
     many = [problem("critical", f"problem {i}") for i in range(5)]
     reasons = event_verdict(scope(inflation_rate=0.0), many, [])["reasons"]
     assert reasons[-1] == "and 2 more problems" and len(reasons) == 4
+
+
+def test_packaged_thresholds_track_match_quality_and_key_coverage():
+    keys = {m.key for m in THRESHOLDS.metrics}
+    assert {"match_quality.capi", "coverage.capi.em.valid", "coverage.capi.fbc.valid"} <= keys
+    with pytest.raises(ConfigError, match="coverage.<pixel|capi>"):
+        load_thresholds('[[metric]]\nkey = "coverage.capi.email.valid"\nbetter = "higher"\nthreshold = 0.1\n')
+
+
+def test_emq_and_coverage_drops_regress_past_their_thresholds():
+    def with_quality(emq: float, em_valid: float) -> dict:
+        return {**scope(capi_emq=emq), "coverage": {"capi": {"em": {"present": 1.0, "valid": em_valid}}}}
+
+    before = {"Lead": with_quality(7.0, 0.9)}
+    small = find_regressions({"Lead": with_quality(6.6, 0.85)}, before, THRESHOLDS)
+    big = find_regressions({"Lead": with_quality(6.0, 0.5)}, before, THRESHOLDS)
+    assert small == []
+    assert {r["metric"] for r in big} == {"match_quality.capi", "coverage.capi.em.valid"}
+
+
+def test_event_verdict_judges_match_quality_like_the_dashboard():
+    no_server = {**scope(inflation_rate=0.0), "match_quality": {"pixel": 3.0, "combined": 5.0}}
+    verdict = event_verdict(no_server, [], [])
+    assert verdict["level"] == "attention"
+    assert any("5.0 out of 10" in r for r in verdict["reasons"])

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "views.md"
 # The views design.md promises analysts.
 VIEWS = ("events", "pixel_events", "capi_events", "event_pairs", "findings", "parameter_coverage",
-         "match_quality", "daily_metrics", "loads", "quarantine", "rules")
+         "parameter_coverage_daily", "dedup_key_coverage_daily", "match_quality", "emq_inputs_daily",
+         "daily_metrics", "loads", "quarantine", "rules")
 FIX = "update docs/views.md to match (column names in the database's order)"
 
 

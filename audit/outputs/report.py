@@ -2,7 +2,7 @@
 
 build_report() gathers this week's and last week's numbers (summary() for the headline, so they
 equal `capi-audit summary --json` for the same week), decides verdicts with the pure functions of
-report_verdicts, and write_report() renders the same payload three ways.
+report_regressions and verdicts, and write_report() renders the same payload three ways.
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from typing import Any
 
 from audit.errors import StoreError
 from audit.outputs import report_data as data
-from audit.outputs.report_verdicts import (
+from audit.outputs.report_regressions import (
     ALL_EVENTS,
     Thresholds,
     change_day,
-    event_verdict,
     find_regressions,
     is_regression,
     load_thresholds,
     rules_started,
 )
 from audit.outputs.report_weeks import Week, default_week, parse_week
+from audit.outputs.verdicts import event_verdict
 from audit.rules.catalogue import load_rules
 
 HEADLINE = (
@@ -67,10 +67,11 @@ def scope_numbers(summary: dict[str, Any], delivery: dict[str | None, dict]) -> 
     scopes = {ALL_EVENTS: {"dedup": summary.get("dedup", {}), "delivery": delivery.get(None, {})}}
     for name, numbers in sorted(summary.get("by_event_name", {}).items()):
         if not (numbers.get("dedup") or {}).get("conversions"):
-            continue  # named only in all-period coverage, no conversion in these days
+            continue  # events without any conversion in these days: nothing to judge
         scopes[name] = {
             "dedup": numbers.get("dedup", {}),
             "match_quality": numbers.get("match_quality", {}),
+            "coverage": numbers.get("coverage", {}),
             "delivery": delivery.get(name, {}),
         }
     return scopes
@@ -154,6 +155,25 @@ def channel_order(by_channel: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(by_channel.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9))
 
 
+def emq_changes(now: dict[str, Any], then: dict[str, Any] | None) -> dict[str, float | None]:
+    """Per channel: this week's estimated EMQ minus last week's (None when either is missing)."""
+    before = then or {}
+    return {ch: (round(score - before[ch], 2) if score is not None and before.get(ch) is not None else None)
+            for ch, score in now.items()}
+
+
+def valid_changes(now: dict[str, Any], then: dict[str, Any] | None) -> dict[str, dict[str, float | None]]:
+    """Per channel and parameter: this week's valid share minus last week's (None when either is missing)."""
+    before = then or {}
+    out: dict[str, dict[str, float | None]] = {}
+    for ch, by_param in now.items():
+        for param, shares in by_param.items():
+            prev = (before.get(ch) or {}).get(param) or {}
+            cur, old = shares.get("valid"), prev.get("valid")
+            out.setdefault(ch, {})[param] = None if cur is None or old is None else cur - old
+    return out
+
+
 def problems_by_event(rows: list[dict]) -> dict[str, list[dict[str, Any]]]:
     """Per event name: the rules that fired, most severe and most frequent first."""
     titles = {r.id: r.title for r in load_rules()}
@@ -212,15 +232,20 @@ def build_report(
         verdicts.append({"event_name": name, "conversions": numbers["dedup"].get("conversions"), **verdict})
     by_event = []
     for name, numbers in sorted(current.get("by_event_name", {}).items()):
-        then = (previous.get("by_event_name") or {}).get(name, {})
+        then = (previous.get("by_event_name") or {}).get(name, {}) if has_previous else {}
+        match_quality = channel_order(numbers.get("match_quality") or {})
+        coverage = channel_order(numbers.get("coverage") or {})
         by_event.append(
             {
                 "event_name": name,
                 "in_week": name in scopes_now,
                 "dedup": numbers.get("dedup", {}),
                 "previous_dedup": then.get("dedup") if then else None,
-                "coverage": channel_order(numbers.get("coverage") or {}),
-                "match_quality": channel_order(numbers.get("match_quality") or {}),
+                "coverage": coverage,
+                "match_quality": match_quality,
+                "previous_match_quality": then.get("match_quality") if then else None,
+                "match_quality_change": emq_changes(match_quality, then.get("match_quality")),
+                "valid_change": valid_changes(coverage, then.get("coverage")),
                 "delivery": delivery_now.get(name, {}),
             }
         )
@@ -235,7 +260,8 @@ def build_report(
             "dataset": dataset,
             "first_day": first.isoformat() if first else None,
             "last_day": last.isoformat() if last else None,
-            "emq_note": "Match quality is our estimate from the parameters sent, not Meta's own score.",
+            "emq_note": ("Match quality is our estimate from the parameters sent this week, "
+                         "not Meta's own score."),
         },
         "headline": headline(current, previous if has_previous else None),
         "events": {

@@ -56,6 +56,16 @@ def value(row: dict[str, Any], key: str = "current") -> str:
     return num(v)
 
 
+def emq_change(delta: float | None) -> str:
+    """Week-over-week change of an estimated EMQ ('+0.4'); a dash when last week has none."""
+    return "–" if delta is None else f"{delta:+.1f}"
+
+
+def points(delta: float | None) -> str:
+    """Week-over-week change of a share in percentage points ('-12 pts'); a dash when unknown."""
+    return "–" if delta is None else f"{delta * 100:+.0f} pts"
+
+
 def seconds(s: float | None) -> str:
     """A delay in plain words: seconds, minutes, hours or days."""
     if s is None:
@@ -108,6 +118,7 @@ def environment() -> Environment:
     )
     env.filters.update(pct=pct, num=num, change=change, tone=tone, value=value, seconds=seconds,
                        metric_value=metric_value, parameters=parameters, when=when, plural=plural,
+                       emq_change=emq_change, points=points,
                        channel=lambda c: CHANNELS.get(c, c))
     return env
 

@@ -1,8 +1,10 @@
-"""Traffic-light verdicts on headline numbers: pure functions, thresholds in one place."""
+"""Traffic-light verdicts on headline numbers, for the dashboard and the weekly report alike: pure functions,
+thresholds in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 LIGHTS = {GREEN: "🟢", AMBER: "🟠", RED: "🔴", GREY: "⚪"}
@@ -84,3 +86,67 @@ def overall(verdicts: list[Verdict]) -> str:
         if light in lights:
             return light
     return GREY
+
+def emq_of(match_quality: dict[str, Any] | None) -> float | None:
+    """The estimated EMQ to judge an event name by: the server's, else the combined, else the browser's."""
+    mq = match_quality or {}
+    for ch in ("capi", "combined", "pixel"):
+        if mq.get(ch) is not None:
+            return float(mq[ch])
+    return None
+
+
+def event_checks(dedup: dict[str, Any], match_quality: dict[str, Any] | None) -> list[Verdict]:
+    """The four lights of one event name (dashboard board and weekly report): deduplication, counted twice,
+    event coverage, estimated match quality."""
+    return [
+        dedup_verdict(dedup.get("dedup_rate")),
+        double_count_verdict(dedup.get("double_counts"), dedup.get("inflation_rate"),
+                             dedup.get("conversions")),
+        coverage_verdict(dedup.get("event_coverage")),
+        emq_verdict(emq_of(match_quality)),
+    ]
+
+
+def pct(share: float | None) -> str:
+    """A share as a whole percentage for sentences ('12 %')."""
+    return "–" if share is None else f"{share * 100:.0f} %"
+
+
+LEVELS = {
+    RED: ("fix", "Needs fixing"),
+    AMBER: ("attention", "Needs attention"),
+    GREEN: ("ok", "Healthy"),
+    GREY: ("no_data", "Not enough data"),
+}
+
+
+def event_verdict(
+    numbers: dict[str, Any], problems: list[dict[str, Any]], regressed: list[str]
+) -> dict[str, Any]:
+    """The verdict for one event name this week, with its reasons in plain words.
+
+    The traffic lights are the dashboard's (`event_checks`). `problems` are the event's rules that fired
+    ({severity, title, findings}); a critical or warning rule, or a tracked metric that got worse than
+    last week, makes the verdict at least "needs attention".
+    """
+    dedup = numbers.get("dedup") or {}
+    rate, inflation = dedup.get("dedup_rate"), dedup.get("inflation_rate")
+    coverage, emq = dedup.get("event_coverage"), emq_of(numbers.get("match_quality"))
+    reasons_of = [
+        lambda: f"only {pct(rate)} of conversions sent by both browser and server are deduplicated",
+        lambda: f"Meta counts {dedup.get('double_counts'):,} conversions twice ({pct(inflation)})",
+        lambda: f"{pct(coverage)} of browser events have a server copy (Meta's goal: 75 %)",
+        lambda: f"estimated match quality is {emq:.1f} out of 10 (Meta recommends 6+)",
+    ]
+    checks = list(zip(event_checks(dedup, numbers.get("match_quality")), reasons_of, strict=True))
+    reasons = [say() for verdict, say in checks if verdict.light in (RED, AMBER)]
+    extra = [f"{label} got worse than last week" for label in regressed]
+    serious = [p for p in problems if p["severity"] in ("critical", "warning")]
+    for p in serious[:3]:
+        extra.append(f"{p['title']} ({p['findings']:,} event{'' if p['findings'] == 1 else 's'})")
+    if len(serious) > 3:
+        extra.append(f"and {len(serious) - 3} more problems")
+    light = overall([v for v, _ in checks] + [Verdict(AMBER, r) for r in extra])
+    level, label = LEVELS[light]
+    return {"level": level, "label": label, "light": light, "reasons": reasons + extra}

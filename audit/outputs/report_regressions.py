@@ -1,4 +1,5 @@
-"""Pure verdicts of the weekly report: regressions, rules that started firing, the day a metric changed.
+"""Week-over-week checks of the weekly report: regressions, rules that started firing, the day a metric
+changed.
 
 SQL computes the numbers; these functions only compare them with the thresholds in
 regressions.toml, so they are unit-tested without a database.
@@ -6,6 +7,7 @@ regressions.toml, so they are unit-tested without a database.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +15,6 @@ from importlib import resources
 from typing import Any
 
 from audit.errors import ConfigError
-from audit.outputs import verdicts as lights
 
 ALL_EVENTS = "All events"
 METRIC_KEYS = (
@@ -25,6 +26,17 @@ METRIC_KEYS = (
     "match_quality.pixel",
     "match_quality.combined",
 )
+# Valid or present coverage of one parameter on one channel: coverage.<pixel|capi>.<parameter>.<valid|present>
+COVERAGE_PARAMETERS = ("em", "ph", "fn", "ln", "ge", "db", "ct", "st", "zp", "country", "external_id", "fbc",
+                       "fbp", "client_ip_address", "client_user_agent")
+COVERAGE_KEY = re.compile(
+    r"^coverage\.(pixel|capi)\.(" + "|".join(COVERAGE_PARAMETERS) + r")\.(valid|present)$"
+)
+
+
+def tracked(key: object) -> bool:
+    """True for a metric key the report can compare week over week."""
+    return key in METRIC_KEYS or (isinstance(key, str) and COVERAGE_KEY.match(key) is not None)
 
 
 @dataclass(frozen=True)
@@ -62,8 +74,11 @@ def load_thresholds(text: str | None = None, source: str = "regressions.toml") -
     for i, entry in enumerate(data.get("metric", []), start=1):
         where = f"{source}: [[metric]] #{i}"
         key = entry.get("key")
-        if key not in METRIC_KEYS:
-            raise ConfigError(f"{where}: key {key!r} is not tracked; allowed: {', '.join(METRIC_KEYS)}")
+        if not tracked(key):
+            raise ConfigError(
+                f"{where}: key {key!r} is not tracked; allowed: {', '.join(METRIC_KEYS)}, "
+                "coverage.<pixel|capi>.<parameter>.<valid|present> (e.g. coverage.capi.em.valid)"
+            )
         if entry.get("better") not in ("higher", "lower"):
             raise ConfigError(f"{where} ({key}): better must be 'higher' or 'lower'")
         threshold = entry.get("threshold")
@@ -177,51 +192,3 @@ def change_day(points: list[tuple[date, float | None]], week_start: date) -> dic
     if best is None:
         return None
     return {"day": best[1].isoformat(), "before": best[2], "after": best[3]}
-
-
-
-def pct(share: float | None) -> str:
-    """A share as a whole percentage for sentences ('12 %')."""
-    return "–" if share is None else f"{share * 100:.0f} %"
-
-
-LEVELS = {
-    lights.RED: ("fix", "Needs fixing"),
-    lights.AMBER: ("attention", "Needs attention"),
-    lights.GREEN: ("ok", "Healthy"),
-    lights.GREY: ("no_data", "Not enough data"),
-}
-
-
-def event_verdict(
-    numbers: dict[str, Any], problems: list[dict[str, Any]], regressed: list[str]
-) -> dict[str, Any]:
-    """The verdict for one event name this week, with its reasons in plain words.
-
-    The traffic lights are the dashboard's (audit.outputs.verdicts). `problems` are the event's
-    rules that fired ({severity, title, findings}); a critical or warning rule, or a tracked metric
-    that got worse than last week, makes the verdict at least "needs attention".
-    """
-    dedup = numbers.get("dedup") or {}
-    rate, inflation = metric_value(numbers, "dedup.dedup_rate"), metric_value(numbers, "dedup.inflation_rate")
-    coverage, emq = metric_value(numbers, "dedup.event_coverage"), metric_value(numbers, "match_quality.capi")
-    checks = [
-        (lights.dedup_verdict(rate),
-         lambda: f"only {pct(rate)} of conversions sent by both browser and server are deduplicated"),
-        (lights.double_count_verdict(dedup.get("double_counts"), inflation, dedup.get("conversions")),
-         lambda: f"Meta counts {dedup.get('double_counts'):,} conversions twice ({pct(inflation)})"),
-        (lights.coverage_verdict(coverage),
-         lambda: f"{pct(coverage)} of browser events have a server copy (Meta's goal: 75 %)"),
-        (lights.emq_verdict(emq),
-         lambda: f"estimated match quality of server events is {emq:.1f} out of 10 (Meta recommends 6+)"),
-    ]
-    reasons = [say() for verdict, say in checks if verdict.light in (lights.RED, lights.AMBER)]
-    extra = [f"{label} got worse than last week" for label in regressed]
-    serious = [p for p in problems if p["severity"] in ("critical", "warning")]
-    for p in serious[:3]:
-        extra.append(f"{p['title']} ({p['findings']:,} event{'' if p['findings'] == 1 else 's'})")
-    if len(serious) > 3:
-        extra.append(f"and {len(serious) - 3} more problems")
-    light = lights.overall([v for v, _ in checks] + [lights.Verdict(lights.AMBER, r) for r in extra])
-    level, label = LEVELS[light]
-    return {"level": level, "label": label, "light": light, "reasons": reasons + extra}
