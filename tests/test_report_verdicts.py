@@ -181,4 +181,5 @@ def test_event_verdict_judges_match_quality_like_the_dashboard():
     no_server = {**scope(inflation_rate=0.0), "match_quality": {"pixel": 3.0, "combined": 5.0}}
     verdict = event_verdict(no_server, [], [])
     assert verdict["level"] == "attention"
-    assert any("5.0 out of 10" in r for r in verdict["reasons"])
+    reasons = "; ".join(verdict["reasons"])
+    assert "estimated match quality of browser and server events is 5.0 out of 10" in reasons

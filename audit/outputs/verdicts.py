@@ -87,13 +87,23 @@ def overall(verdicts: list[Verdict]) -> str:
             return light
     return GREY
 
-def emq_of(match_quality: dict[str, Any] | None) -> float | None:
-    """The estimated EMQ to judge an event name by: the server's, else the combined, else the browser's."""
+EMQ_CHANNELS = (("capi", "server events"), ("combined", "browser and server events"),
+                ("pixel", "browser events"))
+
+
+def emq_judged(match_quality: dict[str, Any] | None) -> tuple[str | None, float | None]:
+    """The estimated EMQ to judge an event name by, with the events it describes in words: the server's,
+    else the combined one, else the browser's."""
     mq = match_quality or {}
-    for ch in ("capi", "combined", "pixel"):
+    for ch, words in EMQ_CHANNELS:
         if mq.get(ch) is not None:
-            return float(mq[ch])
-    return None
+            return words, float(mq[ch])
+    return None, None
+
+
+def emq_of(match_quality: dict[str, Any] | None) -> float | None:
+    """The estimated EMQ to judge an event name by (see emq_judged)."""
+    return emq_judged(match_quality)[1]
 
 
 def event_checks(dedup: dict[str, Any], match_quality: dict[str, Any] | None) -> list[Verdict]:
@@ -132,12 +142,13 @@ def event_verdict(
     """
     dedup = numbers.get("dedup") or {}
     rate, inflation = dedup.get("dedup_rate"), dedup.get("inflation_rate")
-    coverage, emq = dedup.get("event_coverage"), emq_of(numbers.get("match_quality"))
+    coverage = dedup.get("event_coverage")
+    emq_events, emq = emq_judged(numbers.get("match_quality"))
     reasons_of = [
         lambda: f"only {pct(rate)} of conversions sent by both browser and server are deduplicated",
         lambda: f"Meta counts {dedup.get('double_counts'):,} conversions twice ({pct(inflation)})",
         lambda: f"{pct(coverage)} of browser events have a server copy (Meta's goal: 75 %)",
-        lambda: f"estimated match quality is {emq:.1f} out of 10 (Meta recommends 6+)",
+        lambda: f"estimated match quality of {emq_events} is {emq:.1f} out of 10 (Meta recommends 6+)",
     ]
     checks = list(zip(event_checks(dedup, numbers.get("match_quality")), reasons_of, strict=True))
     reasons = [say() for verdict, say in checks if verdict.light in (RED, AMBER)]
