@@ -109,3 +109,17 @@ def test_cli_refuses_bad_settings_with_exit_2(db_file, setting, message):
     assert res.returncode == 2
     assert message in res.stderr
     assert res.stdout == ""
+
+
+def test_cli_date_range_matches_the_library_and_bad_days_exit_2(db_file):
+    from datetime import date
+
+    day = date(2026, 11, 2)
+    res = cli("--db", str(db_file), "--event", "Lead", "--set", "ph=0.8", "--since", "2026-11-02",
+              "--until", "2026-11-02")
+    assert res.returncode == 0, res.stderr
+    for r in project(connect(db_file, read_only=True), "Lead", {"ph": 0.8}, start=day, end=day):
+        line = next(x for x in res.stdout.splitlines() if f" {r['channel']} " in x)
+        assert f"{r['projected']:.1f}" in line
+    bad = cli("--db", str(db_file), "--event", "Lead", "--set", "ph=0.8", "--since", "2026-02-30")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

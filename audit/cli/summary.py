@@ -14,7 +14,8 @@ from audit.db import connect
 from audit.metrics.summary import summary
 
 
-def _day(value: str | None, option: str) -> str | None:
+def parse_day(value: str | None, option: str) -> str | None:
+    """A YYYY-MM-DD option value, checked; None stays None."""
     if value is None:
         return None
     try:
@@ -37,7 +38,7 @@ def summary_cmd(
     ),
 ) -> None:
     """Headline numbers: conversions, what Meta counts, double counts, inflated value, findings."""
-    start, end = _day(since, "--since"), _day(until, "--until")
+    start, end = parse_day(since, "--since"), parse_day(until, "--until")
     con = connect(db, read_only=True)
     try:
         result = summary(con, dataset=dataset, start=start, end=end, event_names=event or None)

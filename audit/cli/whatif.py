@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from audit.cli import app, out
+from audit.cli.summary import parse_day
 from audit.db import connect
 from audit.errors import ConfigError
 from audit.metrics.whatif import project
@@ -35,12 +37,22 @@ def whatif_cmd(
         ..., "--set", help="PARAM=SHARE: valid coverage to assume, 0..1 (e.g. ph=0.8). Repeatable."
     ),
     dataset: str | None = typer.Option(None, "--dataset", help="Only this dataset (Pixel) id."),
+    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD, UTC), inclusive."),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD, UTC), inclusive."),
 ) -> None:
     """Estimated EMQ now and if PARAM were sent validly on SHARE of the events, per channel."""
     overrides = parse_settings(settings)
+    start, end = (parse_day(v, o) for v, o in ((since, "--since"), (until, "--until")))
     con = connect(db, read_only=True)
     try:
-        rows = project(con, event, overrides, dataset=dataset)
+        rows = project(
+            con,
+            event,
+            overrides,
+            dataset=dataset,
+            start=date.fromisoformat(start) if start else None,
+            end=date.fromisoformat(end) if end else None,
+        )
     finally:
         con.close()
     changes = ", ".join(f"{k} on {v:.0%}" for k, v in overrides.items())
