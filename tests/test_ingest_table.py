@@ -79,3 +79,15 @@ def test_table_without_channel_needs_an_option(con, tmp_path):
     with pytest.raises(IngestError, match="--pixel or --capi"):
         load_files(con, [csv], None)
     assert con.execute("select count(*) from loads").fetchall() == [(0,)]
+
+
+def test_blank_json_keys_do_not_stop_a_load(con, tmp_path):
+    path = tmp_path / "blank_keys.jsonl"
+    path.write_text(
+        '{"channel": "pixel", "event_name": "PageView", "event_time": 1762000000, "": "x"}\n'
+        '{"channel": "pixel", "event_name": "Lead", "event_time": 1762000000, " ": 1}\n'
+    )
+    (res,) = load_files(con, [path], None)
+    assert (res.rows_read, res.rows_loaded, res.rows_quarantined) == (2, 2, 0)
+    names = con.execute("select event_name from events order by source_line").fetchall()
+    assert names == [("PageView",), ("Lead",)]

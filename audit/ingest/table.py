@@ -68,7 +68,11 @@ class TableAdapter:
         elif kind == "jsonl":
             stage_json_records(con, path, ctx)
             con.execute(sql_text("audit.ingest.sql", "table_jsonl.sql"))
-            keys = [k for (k,) in con.execute("select distinct unnest(json_keys(j)) from tb_src").fetchall()]
+            # a blank key can name no column (and DuckDB cannot unnest it): its value is left out
+            keys = [
+                k for (k,) in con.execute("select distinct unnest(json_keys(j)) from tb_src").fetchall()
+                if k.strip()
+            ]
             sources = self._json_columns(con, keys)
             ignored = con.execute("select count(*) from tb_rows where blank").fetchall()[0][0]
         else:
