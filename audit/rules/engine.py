@@ -8,6 +8,7 @@ per catalogue rule (a SELECT of the rows that break it) -> metrics/sql/*.sql -> 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +57,25 @@ join events as e on e.event_ref = r.event_ref
 """
 
 PostStep = Callable[[object], None]
+REPEAT = re.compile(r"^-- repeat: (?P<table>\w+) max (?P<rounds>\d+)")
+
+
+def run_stage(con, text: str) -> int:
+    """Run one stage file; a repeating stage runs until a round adds no rows. Returns rounds run."""
+    repeat = REPEAT.match(text)
+    if repeat is None:
+        con.execute(text)
+        return 1
+    count = f"select count(*) from {repeat['table']}"
+    before = con.execute(count).fetchall()[0][0]
+    for round_no in range(1, int(repeat["rounds"]) + 1):
+        con.execute(f"set variable repeat_round = {round_no}")
+        con.execute(text)
+        after = con.execute(count).fetchall()[0][0]
+        if after == before:
+            return round_no
+        before = after
+    raise RuntimeError(f"stage on {repeat['table']} still adding rows after {repeat['rounds']} rounds")
 
 
 def rule_sql(area: str, rule_id: str) -> str | None:
@@ -98,7 +118,7 @@ def run_audit(
         step(con)
     for name, text in sql_files("audit.rules.sql", "stages"):
         note(f"stage {name}")
-        con.execute(text)
+        run_stage(con, text)
     ran: dict[str, int] = {}
     for r in load_rules():
         text = rule_sql(r.area, r.id)
