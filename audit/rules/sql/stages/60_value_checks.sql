@@ -1,72 +1,92 @@
 -- Match-quality stage 3: every customer-information value checked once. Rules and coverage read this table,
 -- so "valid" means the same everywhere. Values carrying a decodable builder suffix are judged without it.
+-- Checks of the value alone run once per distinct value; only fbc timing and the landing-page click id
+-- depend on the event.
 create or replace table stage_mq_value_checks as
-with base as (
+with facts as (
+    -- what depends on the value alone, worked out once per distinct value (values repeat across events)
+    select
+        kind,
+        parameter,
+        value,
+        strip_appendix(trim(value))                                   as stripped,
+        trim(value) = ''                                              as is_empty,
+        hash_part(value)                                              as hash,
+        is_sha256(value)                                              as sha256_ok
+    from (select distinct kind, parameter, value from stage_mq_values)
+),
+value_checks as (
+    select
+        f.kind,
+        f.parameter,
+        f.value,
+        f.stripped,
+        f.is_empty,
+        case
+            when f.kind <> 'hashed' or f.is_empty or f.sha256_ok then null
+            when f.hash is not null then 'upper-case hex (hashed outside Meta''s libraries)'
+            when regexp_full_match(f.stripped, '[0-9a-fA-F]{32}') then 'an MD5 hash, not SHA-256'
+            when regexp_full_match(f.stripped, '[0-9a-fA-F]+') then
+                'a ' || length(f.stripped) || '-character hex value, not a 64-character SHA-256'
+            else 'not a SHA-256 hash'
+        end                                                           as hash_issue,
+        case when f.kind in ('hashed', 'external_id') and not f.is_empty
+             then coalesce(p.word, w.word) end                        as placeholder,
+        f.kind in ('fbc', 'fbp', 'ip', 'ua') and not f.is_empty and looks_hashed(f.value) as identifier_hashed,
+        case when f.kind = 'fbc' then cookie_shape_ok(f.stripped) end as cookie_shape_ok,
+        case when f.kind = 'fbc' then fbc_format_ok(f.stripped) end   as fbc_format_ok,
+        case when f.kind = 'fbc' then cookie_ts_digits(f.stripped) end as cookie_ts_digits,
+        case when f.kind = 'fbc' then cookie_created(f.stripped) end  as cookie_created,
+        case when f.kind = 'fbc' then cookie_payload(f.stripped) end  as click_id,
+        case when f.kind = 'fbp' then fbp_format_ok(f.stripped) end   as fbp_ok,
+        ip.ip_version,
+        ip.ip_class,
+        ua.family                                                     as ua_family,
+        ua.kind                                                       as ua_kind,
+        (f.parameter <> 'ge' or f.hash in (select hash from stage_mq_gender_hashes))
+            and (f.parameter <> 'country' or f.hash in (select hash from stage_mq_country_hashes))
+                                                                      as hash_in_domain
+    from facts as f
+    left join stage_mq_placeholders as p
+        on f.kind in ('hashed', 'external_id') and p.hash = f.hash
+    left join stage_mq_placeholders as w
+        on f.kind = 'external_id' and w.word <> '' and w.word = lower(f.stripped)
+    left join stage_mq_ip_classes as ip
+        on f.kind = 'ip' and ip.client_ip_address = f.value
+    left join stage_mq_user_agents as ua
+        on f.kind = 'ua' and ua.client_user_agent = f.value
+),
+checked as (
     select
         v.value_id,
         v.event_ref,
         e.channel,
         e.event_time,
-        e.event_source_url,
         v.parameter,
         v.kind,
         v.value,
-        strip_appendix(trim(v.value))                                 as stripped,
-        trim(v.value) = ''                                            as is_empty,
-        coalesce(list_contains(e.pii_hashed_on_load, v.parameter), false) as hashed_on_load
+        c.stripped,
+        c.is_empty,
+        coalesce(list_contains(e.pii_hashed_on_load, v.parameter), false) as hashed_on_load,
+        case when not coalesce(list_contains(e.pii_hashed_on_load, v.parameter), false)
+             then c.hash_issue end                                    as hash_issue,
+        c.placeholder,
+        c.identifier_hashed,
+        c.cookie_shape_ok,
+        c.fbc_format_ok,
+        c.cookie_ts_digits,
+        c.cookie_created,
+        c.click_id,
+        case when v.kind = 'fbc' then url_fbclid(e.event_source_url) end as url_click_id,
+        c.fbp_ok,
+        c.ip_version,
+        c.ip_class,
+        c.ua_family,
+        c.ua_kind,
+        c.hash_in_domain
     from stage_mq_values as v
     join events as e on e.event_ref = v.event_ref
-),
-placeholders as (
-    select
-        b.value_id,
-        coalesce(p.word, w.word)                                      as placeholder
-    from base as b
-    left join stage_mq_placeholders as p
-        on p.hash = hash_part(b.value)
-    left join stage_mq_placeholders as w
-        on b.kind = 'external_id' and w.word <> '' and w.word = lower(b.stripped)
-    where b.kind in ('hashed', 'external_id') and not b.is_empty
-),
-checked as (
-    select
-        b.value_id,
-        b.event_ref,
-        b.channel,
-        b.event_time,
-        b.parameter,
-        b.kind,
-        b.value,
-        b.stripped,
-        b.is_empty,
-        b.hashed_on_load,
-        case
-            when b.kind <> 'hashed' or b.is_empty or b.hashed_on_load or is_sha256(b.value) then null
-            when hash_part(b.value) is not null then 'upper-case hex (hashed outside Meta''s libraries)'
-            when regexp_full_match(b.stripped, '[0-9a-fA-F]{32}') then 'an MD5 hash, not SHA-256'
-            when regexp_full_match(b.stripped, '[0-9a-fA-F]+') then
-                'a ' || length(b.stripped) || '-character hex value, not a 64-character SHA-256'
-            else 'not a SHA-256 hash'
-        end                                                           as hash_issue,
-        p.placeholder,
-        b.kind in ('fbc', 'fbp', 'ip', 'ua') and not b.is_empty and looks_hashed(b.value) as identifier_hashed,
-        case when b.kind = 'fbc' then cookie_shape_ok(b.stripped) end as cookie_shape_ok,
-        case when b.kind = 'fbc' then fbc_format_ok(b.stripped) end   as fbc_format_ok,
-        case when b.kind = 'fbc' then cookie_ts_digits(b.stripped) end as cookie_ts_digits,
-        case when b.kind = 'fbc' then cookie_created(b.stripped) end  as cookie_created,
-        case when b.kind = 'fbc' then cookie_payload(b.stripped) end  as click_id,
-        case when b.kind = 'fbc' then url_fbclid(b.event_source_url) end as url_click_id,
-        case when b.kind = 'fbp' then fbp_format_ok(b.stripped) end   as fbp_ok,
-        ip.ip_version,
-        ip.ip_class,
-        ua.family                                                     as ua_family,
-        ua.kind                                                       as ua_kind
-    from base as b
-    left join placeholders as p on p.value_id = b.value_id
-    left join stage_mq_ip_classes as ip
-        on b.kind = 'ip' and ip.client_ip_address = b.value
-    left join stage_mq_user_agents as ua
-        on b.kind = 'ua' and ua.client_user_agent = b.value
+    join value_checks as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
 ),
 fbc_times as (
     select
@@ -112,9 +132,7 @@ select
     c.ua_kind,
     -- the value on its own is usable for matching (event-level checks such as a shared IP come later)
     coalesce(not c.is_empty and not c.identifier_hashed and c.placeholder is null and case c.kind
-        when 'hashed' then not c.hashed_on_load and c.hash_issue is null
-            and (c.parameter <> 'ge' or hash_part(c.value) in (select hash from stage_mq_gender_hashes))
-            and (c.parameter <> 'country' or hash_part(c.value) in (select hash from stage_mq_country_hashes))
+        when 'hashed' then not c.hashed_on_load and c.hash_issue is null and c.hash_in_domain
         when 'external_id' then true
         when 'fbc' then c.fbc_format_ok and c.cookie_ts_digits = 13
             and not t.fbc_after_event and not t.fbc_stale and t.url_click_id_alteration is null
