@@ -19,7 +19,9 @@ select
     t.capi_latency_p50_s, t.capi_latency_p95_s,
     coalesce(t.capi_requests_ok, 0)                  as capi_requests_ok,
     coalesce(t.capi_requests_error, 0)               as capi_requests_error,
-    coalesce(t.capi_events_short, 0)                 as capi_events_short
+    coalesce(t.capi_events_short, 0)                 as capi_events_short,
+    coalesce(d.pixel_with_dedup_key, 0)              as pixel_with_dedup_key,
+    coalesce(d.pixel_unique_events, 0)               as pixel_unique_events
 from dedup_daily d
 full outer join timing_daily t
     on d.dataset_id = t.dataset_id and d.event_name = t.event_name and d.day = t.day;
