@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 
-def profile(db: Path, memory_limit: str | None = None) -> tuple[float, list[tuple[str, float, float]]]:
+def profile(db: Path, memory_limit: str | None = None, live: bool = False, settings: tuple[str, ...] = ()
+            ) -> tuple[float, list[tuple[str, float, float]]]:
     """(total seconds, [(step, wall seconds, CPU seconds)] in run order) for one audit of a copy of `db`."""
     from audit.db import connect
     from audit.rules.engine import run_audit
@@ -25,10 +26,19 @@ def profile(db: Path, memory_limit: str | None = None) -> tuple[float, list[tupl
         work = Path(tmp) / db.name
         shutil.copyfile(db, work)
         con = connect(work, memory_limit=memory_limit)
+        for setting in settings:  # DuckDB settings to try, e.g. threads=1
+            name, _, value = setting.partition("=")
+            con.execute(f"set {name.strip()} = '{value.strip()}'")
         marks = [("outputs, lookups", time.perf_counter(), time.process_time())]
         start = marks[0][1]
+
+        def mark(name: str) -> None:
+            if live:  # the step that just ended, so a failing run still shows how far it got
+                print(f"{time.perf_counter() - marks[-1][1]:8.1f} s  {marks[-1][0]}", flush=True)
+            marks.append((name, time.perf_counter(), time.process_time()))
+
         try:
-            run_audit(con, progress=lambda n: marks.append((n, time.perf_counter(), time.process_time())))
+            run_audit(con, progress=mark)
         finally:
             con.close()
         end = (time.perf_counter(), time.process_time())
@@ -45,8 +55,11 @@ def main() -> None:
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--live", action="store_true", help="print each step as it ends")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a DuckDB setting for the audit's connection (repeatable)")
     args = parser.parse_args()
-    total, steps = profile(args.db, args.memory_limit)
+    total, steps = profile(args.db, args.memory_limit, live=args.live, settings=tuple(args.set))
     slowest = sorted(steps, key=lambda s: -s[1])[: args.top]
     if args.json:
         print(json.dumps({"total_s": total, "steps": slowest}))
