@@ -27,6 +27,8 @@ all_values as (
     union all select event_ref, parameter, 'external_id', value from external_ids
     union all select event_ref, parameter, kind, value from scalars
 )
-select row_number() over (order by event_ref, parameter) as value_id, event_ref, parameter, kind, value
+-- value_id only has to be unique: numbering in scan order avoids a sort of every value (out of memory
+-- at 10 M events a side under a 3 GB limit with the sort)
+select row_number() over () as value_id, event_ref, parameter, kind, value
 from all_values
 where value is not null;

@@ -88,9 +88,9 @@ checked as (
     join events as e on e.event_ref = v.event_ref
     join value_checks as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
 ),
-fbc_times as (
+fbc_timed as (
     select
-        value_id,
+        *,
         click_id_alteration(click_id, url_click_id)                   as url_click_id_alteration,
         coalesce(
             cookie_created > event_time + to_minutes(cast(getvariable('clock_skew_minutes') as bigint)),
@@ -122,9 +122,9 @@ select
     c.cookie_created,
     c.click_id,
     c.url_click_id,
-    t.url_click_id_alteration,
-    t.fbc_after_event,
-    t.fbc_stale,
+    c.url_click_id_alteration,
+    c.fbc_after_event,
+    c.fbc_stale,
     c.fbp_ok,
     c.ip_version,
     c.ip_class,
@@ -135,10 +135,9 @@ select
         when 'hashed' then not c.hashed_on_load and c.hash_issue is null and c.hash_in_domain
         when 'external_id' then true
         when 'fbc' then c.fbc_format_ok and c.cookie_ts_digits = 13
-            and not t.fbc_after_event and not t.fbc_stale and t.url_click_id_alteration is null
+            and not c.fbc_after_event and not c.fbc_stale and c.url_click_id_alteration is null
         when 'fbp' then c.fbp_ok
         when 'ip' then c.ip_class = 'public'
         when 'ua' then c.ua_kind = 'browser'
     end, false)                                                       as valid
-from checked as c
-join fbc_times as t on t.value_id = c.value_id;
+from fbc_timed as c;
