@@ -11,24 +11,26 @@
 -- within the evidence tolerance of each other: the join stays linear instead of quadratic.
 
 -- Customer keys usable as evidence (placeholder hashes of '', 'null', 'undefined' are not evidence).
+-- One row per anchor and distinct key: anchors are unique by event_ref and their lists are made
+-- distinct first, so no DISTINCT over all rows is needed (it ran out of memory at 10 M events a side).
 create or replace table stage_dedup_user_keys as
 with placeholders as (
     select unnest(['', sha256(''), sha256('null'), sha256('undefined')]) as key_value
 ),
 exploded as (
     select event_ref, channel, dataset_id, folded_name, window_epoch, 'external_id' as kind,
-           unnest(external_id) as key_value
+           unnest(list_distinct(external_id)) as key_value
     from stage_dedup_anchors
     union all
     select event_ref, channel, dataset_id, folded_name, window_epoch, 'em' as kind,
-           unnest(em) as key_value
+           unnest(list_distinct(em)) as key_value
     from stage_dedup_anchors
     union all
     select event_ref, channel, dataset_id, folded_name, window_epoch, 'fbp' as kind,
            fbp as key_value
     from stage_dedup_anchors
 )
-select distinct event_ref, channel, dataset_id, folded_name, window_epoch, kind, key_value
+select event_ref, channel, dataset_id, folded_name, window_epoch, kind, key_value
 from exploded
 where key_value is not null
   and window_epoch is not null
