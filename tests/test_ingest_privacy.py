@@ -9,7 +9,7 @@ from audit.ingest import load_files
 from audit.ingest.pii import hash_value, normalize
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
-TOKEN = b"EAAfixtureTOKENdoNotStore"
+TOKEN = b"EAA-fixture-TOKEN-doNotStore"
 NORMALIZED_PII = [b"john_smith@gmail.com", b"16505551212", b"mary.major@example.com"]
 RAW_PII = [b"John_Smith@gmail.com", b"jane.doe@example.com", b"Mary.Major@Example.com",
            b"jane@example.com", b"john_smith%40gmail.com", b"(650) 555-1212", b"+1 (650) 555-1212",
