@@ -92,3 +92,18 @@ def store(rows: list[dict], con=None):
         [[r.get(c) for c in cols] for r in rows],
     )
     return con
+
+
+def refs(con, rule_id: str) -> set[str]:
+    """event_refs the rule flagged."""
+    rows = con.execute("select event_ref from findings where rule_id = ?", [rule_id]).fetchall()
+    return {r[0] for r in rows}
+
+
+def check_fires_only_on_planted(con, rule_id: str, cases: list[dict]) -> None:
+    """Golden-case contract: the rule flags every ':fires:' event and none of the ':clean:' twins."""
+    found = refs(con, rule_id)
+    fires = {r["event_ref"] for r in cases if ":fires:" in r["event_ref"]}
+    clean = {r["event_ref"] for r in cases if ":clean:" in r["event_ref"]}
+    assert fires <= found, f"{rule_id} missed {sorted(fires - found)}"
+    assert not clean & found, f"{rule_id} fired on clean twins {sorted(clean & found)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from eventsets import capi, pixel, sha, store
+from eventsets import capi, check_fires_only_on_planted, pixel, refs, sha, store
 
 from audit.rules.engine import AuditSettings, run_audit
 
@@ -172,11 +172,6 @@ def audited():
     return con
 
 
-def refs(con, rule_id: str) -> set[str]:
-    rows = con.execute("select event_ref from findings where rule_id = ?", [rule_id]).fetchall()
-    return {r[0] for r in rows}
-
-
 def findings(con, rule_id: str) -> dict[str, tuple]:
     rows = con.execute(
         "select event_ref, paired_event_ref, field, detail from findings where rule_id = ?", [rule_id]
@@ -186,11 +181,7 @@ def findings(con, rule_id: str) -> dict[str, tuple]:
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_fires_on_its_cases_and_not_on_their_twins(audited, rule_id):
-    found = refs(audited, rule_id)
-    fires = {r["event_ref"] for r in CASES[rule_id] if ":fires:" in r["event_ref"]}
-    clean = {r["event_ref"] for r in CASES[rule_id] if ":clean:" in r["event_ref"]}
-    assert fires <= found, f"{rule_id} missed {sorted(fires - found)}"
-    assert not clean & found, f"{rule_id} fired on clean twins {sorted(clean & found)}"
+    check_fires_only_on_planted(audited, rule_id, CASES[rule_id])
 
 
 def test_one_finding_per_event_and_rule_with_the_fields_named(audited):
