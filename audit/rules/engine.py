@@ -105,6 +105,12 @@ def post_steps() -> list[PostStep]:
     return steps
 
 
+def define_all_events(con) -> None:
+    """`all_events`: every event of the workspace, for the few stages that look beyond the audited events."""
+    catalog = con.execute("select current_database()").fetchone()[0]
+    con.execute(f'create or replace temp view all_events as select * from "{catalog}".main.events')
+
+
 def run_audit(
     con, settings: AuditSettings | None = None, progress: Callable[[str], None] | None = None
 ) -> dict:
@@ -114,6 +120,7 @@ def run_audit(
     for name, value in settings.variables().items():
         con.execute(f"set variable {name} = {float(value)!r}")
     con.execute(sql_text("audit.schema", "outputs.sql"))
+    define_all_events(con)
     for step in pre_steps():
         step(con)
     for name, text in sql_files("audit.rules.sql", "stages"):

@@ -1,22 +1,5 @@
--- Match-quality stage 4: per-event views of the value checks: shared server IPs, the customer keys each
+-- Match-quality stage 4: per-event views of the value checks: the customer keys each
 -- event carries (for Meta's minimum-combination rule) and present / valid per event x parameter.
-
--- Distinct users per IP on server events (users counted by external_id, e-mail or fbp: the largest count).
-create or replace table stage_mq_shared_ips as
-with server_values as (
-    select
-        strip_appendix(trim(client_ip_address))                       as ip,
-        nullif(trim(external_id[1]), '')                              as external_id,
-        nullif(trim(em[1]), '')                                       as em,
-        nullif(trim(fbp), '')                                         as fbp
-    from events
-    where channel = 'capi' and coalesce(trim(client_ip_address), '') <> ''
-)
-select
-    ip,
-    greatest(count(distinct external_id), count(distinct em), count(distinct fbp)) as users
-from server_values
-group by ip;
 
 -- Customer-information keys present on each event (non-empty values, including rarer ids such as lead_id).
 create or replace table stage_mq_event_keys as
