@@ -13,15 +13,29 @@ from audit.cli.load import run_load
 from audit.db import connect
 from audit.errors import ConfigError
 from audit.metrics.summary import summary
-from audit.rules.engine import AuditSettings, run_audit
+from audit.rules import incremental
+from audit.rules.engine import AuditSettings
 
 
-def audit_with_progress(con, settings: AuditSettings) -> None:
-    """Run the audit with a spinner on stderr naming the current step."""
+def audit_with_progress(con, settings: AuditSettings, full: bool = False) -> incremental.AuditRun:
+    """Run the audit (incremental when exact) with a spinner on stderr naming the current step."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("auditing", total=None)
-        run_audit(con, settings, progress=lambda step: bar.update(task, description=f"auditing: {step}"))
+        run = incremental.run(con, settings, full=full,
+                              progress=lambda step: bar.update(task, description=f"auditing: {step}"))
+    err.print(f"[dim]{describe_run(run)}[/dim]")
+    return run
+
+
+def describe_run(run: incremental.AuditRun) -> str:
+    """One line on what the audit did: full, incremental or nothing to do, and why."""
+    if run.mode == "incremental":
+        return (f"Incremental audit in {run.seconds:.1f} s: {run.new_events:,} new events, "
+                f"{run.reaudited_events:,} of {run.events:,} re-audited (use --full to audit everything).")
+    if run.mode == "unchanged":
+        return "Nothing new since the last audit: the results are up to date (use --full to redo them)."
+    return f"Full audit of {run.events:,} events in {run.seconds:.1f} s ({run.reason})."
 
 
 @app.command("audit")
@@ -42,6 +56,9 @@ def audit_cmd(
     fail_on: FailOn | None = typer.Option(
         None, "--fail-on", help="Exit with code 1 when findings of this severity or worse exist."
     ),
+    full: bool = typer.Option(
+        False, "--full", help="Re-audit every event, even where an incremental audit would be exact."
+    ),
     memory_limit: str | None = typer.Option(
         None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: half the RAM); "
         "past it, work spills to disk next to the database."
@@ -55,7 +72,7 @@ def audit_cmd(
         run_load(db, pixel or [], capi or [], dataset=dataset, memory_limit=memory_limit)
     con = connect(db, memory_limit=memory_limit)
     try:
-        audit_with_progress(con, settings)
+        audit_with_progress(con, settings, full=full)
         result = summary(con)
     finally:
         con.close()

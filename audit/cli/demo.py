@@ -37,7 +37,7 @@ def prepare(db: Path, out_dir: Path | None, events: int, seed: int) -> dict:
     """Generate (or reuse) the sample logs, load them into `db` and audit everything in it."""
     from audit.db import connect
     from audit.ingest import load_files
-    from audit.rules.engine import run_audit
+    from audit.rules.incremental import run as run_audit
 
     folder = out_dir
     if folder is None and sample_logs(BUNDLED)["pixel"] and sample_logs(BUNDLED)["capi"]:

@@ -115,10 +115,24 @@ def run_audit(
     con, settings: AuditSettings | None = None, progress: Callable[[str], None] | None = None
 ) -> dict:
     """Rebuild every audit output from the events in `con`; returns counts per step."""
-    settings = settings or AuditSettings()
     note = progress or (lambda _msg: None)
-    for name, value in settings.variables().items():
-        con.execute(f"set variable {name} = {float(value)!r}")
+    audit_events(con, settings, note)
+    run_metrics(con, note)
+    return rule_counts(con)
+
+
+def rule_counts(con) -> dict[str, int]:
+    """Findings per rule (0 for a rule that found nothing), for every rule with SQL."""
+    found = dict(con.execute("select rule_id, count(*) from findings group by rule_id").fetchall())
+    return {r.id: found.get(r.id, 0) for r in load_rules() if rule_sql(r.area, r.id) is not None}
+
+
+def audit_events(con, settings: AuditSettings | None, note: Callable[[str], None]) -> None:
+    """The per-event part of the audit: fresh output tables, lookups, stages, every rule's findings.
+
+    Reads `events` as the search path resolves it: the workspace's table, or the subset an incremental
+    audit puts in its own schema (see audit/rules/incremental.py)."""
+    set_variables(con, settings or AuditSettings())
     con.execute(sql_text("audit.schema", "outputs.sql"))
     define_all_events(con)
     for step in pre_steps():
@@ -126,14 +140,22 @@ def run_audit(
     for name, text in sql_files("audit.rules.sql", "stages"):
         note(f"stage {name}")
         run_stage(con, text)
-    ran: dict[str, int] = {}
     for r in load_rules():
         text = rule_sql(r.area, r.id)
         if text is None:
             continue
         note(f"rule {r.id}")
         con.execute(FINDING_INSERT.format(rule_id=r.id, severity=r.severity, area=r.area, rule_sql=text))
-        ran[r.id] = con.execute("select count(*) from findings where rule_id = ?", [r.id]).fetchone()[0]
+
+
+def set_variables(con, settings: AuditSettings) -> None:
+    """The audit's settings as DuckDB variables the SQL reads with getvariable()."""
+    for name, value in settings.variables().items():
+        con.execute(f"set variable {name} = {float(value)!r}")
+
+
+def run_metrics(con, note: Callable[[str], None]) -> None:
+    """The aggregates over every event: metrics SQL, Python post steps, output views, the rules table."""
     for name, text in sql_files("audit.metrics", "sql"):
         note(f"metrics {name}")
         con.execute(text)
@@ -141,7 +163,6 @@ def run_audit(
         step(con)
     con.execute(sql_text("audit.schema", "output_views.sql"))
     write_rules_table(con)
-    return ran
 
 
 def write_rules_table(con) -> None:

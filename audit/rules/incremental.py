@@ -1,0 +1,243 @@
+"""Incremental audits: after new logs are loaded, re-audit only the events the new ones can affect.
+
+How it stays exact (the tests compare it with a full audit on generated data):
+1. `audited_events` lists the events the last audit covered; `audit_runs` records each run with a
+   fingerprint of the audit's code and settings. No earlier audit, other code or settings, or an event
+   gone since (a `--replace` load) means a full audit.
+2. The scope starts with the new events and the server events on an IP whose count of users changed
+   where it matters, and widens until closed: every event sharing an id or order id with an event in
+   scope, or a customer key (external_id, e-mail, fbp) within the evidence band of time
+   (audit/rules/sql/incremental/). Pairing and every rule only relate events through these keys, so
+   events outside the scope keep the results they had.
+3. The per-event part of the audit (stages and rules) runs on the scope alone, in a schema of its own;
+   its rows replace the scope's rows in main's per-event tables (by event_ref, conversion or pair).
+4. Aggregates (daily tables, coverage, match quality) are recomputed from the merged per-event tables.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from audit.db import sql_files, sql_text
+from audit.rules.compare import output_tables
+from audit.rules.engine import (
+    AuditSettings,
+    audit_events,
+    define_all_events,
+    rule_counts,
+    run_metrics,
+    run_stage,
+    set_variables,
+)
+
+SCOPE = "audit_scope"
+FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
+# Stage tables computed over every event of the workspace (not per event): replaced, never merged.
+GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
+PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
+NOT_AUDITED = "not in (select event_ref from audited_events)"
+NOT_IN_EVENTS = "not in (select event_ref from events)"
+
+STATE_SQL = """
+create table if not exists audited_events (event_ref varchar);
+create table if not exists audit_keys (event_ref varchar, kind varchar, key varchar, t double);
+create table if not exists audit_runs (
+    run_at timestamptz, mode varchar, reason varchar, events bigint, new_events bigint,
+    reaudited_events bigint, seconds double, fingerprint varchar
+);
+"""
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    """What one audit did: full or incremental, why, and how many events it re-audited."""
+
+    mode: str
+    reason: str
+    events: int
+    new_events: int
+    reaudited_events: int
+    seconds: float
+    rules: dict[str, int]
+
+
+def fingerprint(settings: AuditSettings) -> str:
+    """Hash of the audit's settings and of every SQL, TOML and Python file that computes its results."""
+    digest = hashlib.sha256(json.dumps(settings.variables(), sort_keys=True).encode())
+    digest.update(_code_digest().encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _code_digest() -> str:
+    """Hash of the audit's code, read once per process (the code this process runs)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder in ("rules", "metrics", "schema", "ingest"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".sql", ".toml", ".py"):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _scalar(con, query: str, params: list | None = None):
+    return con.execute(query, params or []).fetchone()[0]
+
+
+def full_reason(con, current: str) -> str | None:
+    """Why this workspace needs a full audit (None when an incremental one is exact)."""
+    if _scalar(con, "select count(*) from audit_runs") == 0:
+        return "first audit of this workspace"
+    last = _scalar(con, "select fingerprint from audit_runs order by run_at desc limit 1")
+    if last != current:
+        return "the audit's code or settings changed since the last audit"
+    gone = _scalar(con, f"select count(*) from audited_events where event_ref {NOT_IN_EVENTS}")
+    if gone:
+        return f"{gone:,} audited events were replaced or removed"
+    return None
+
+
+def run(
+    con,
+    settings: AuditSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+    full: bool = False,
+) -> AuditRun:
+    """Audit the workspace: incrementally when that is exact and cheaper, else in full."""
+    from audit.rules.engine import run_audit
+
+    settings = settings or AuditSettings()
+    note = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    con.execute(STATE_SQL)
+    print_ = fingerprint(settings)
+    total = _scalar(con, "select count(*) from events")
+    reason = "asked for a full audit" if full else full_reason(con, print_)
+    new = reaudited = total
+    if reason is None:
+        new = _scalar(con, f"select count(*) from events where event_ref {NOT_AUDITED}")
+        reaudited = _scope(con, settings, note)
+        if new == 0 and reaudited == 0:
+            reason = "nothing new since the last audit"
+        elif reaudited > FULL_SHARE * total:
+            reason = f"the new events touch {reaudited:,} of {total:,} events"
+    if reason is None:
+        _audit_scope(con, settings, note)
+        mode = "incremental"
+        reason = f"{new:,} new events; {reaudited:,} events re-audited"
+    elif reason == "nothing new since the last audit":
+        mode = "unchanged"
+        reaudited = 0
+    else:
+        run_audit(con, settings, progress=note)
+        mode, new, reaudited = "full", total, total
+    con.execute(f"drop schema if exists {SCOPE} cascade")
+    if mode != "unchanged":
+        _remember_audited(con, incremental=mode == "incremental")
+    seconds = time.perf_counter() - started
+    con.execute(
+        "insert into audit_runs values (now(), ?, ?, ?, ?, ?, ?, ?)",
+        [mode, reason, total, new, reaudited, seconds, print_],
+    )
+    return AuditRun(mode, reason, total, new, reaudited, seconds, rule_counts(con))
+
+
+def _remember_audited(con, incremental: bool) -> None:
+    """Record the events this audit covered and their keys (the next incremental audit starts from them)."""
+    if incremental:
+        con.execute("insert into audit_keys select * from scope_new_keys")
+        con.execute(f"insert into audited_events select event_ref from events where event_ref {NOT_AUDITED}")
+        return
+    define_all_events(con)
+    con.execute(sql_text("audit.rules.sql.incremental", "05_event_keys.sql"))
+    con.execute("delete from audited_events")
+    con.execute("delete from audit_keys")
+    con.execute("insert into audit_keys from scope_event_keys(false)")
+    con.execute("insert into audited_events select event_ref from events")
+
+
+def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
+    """Build temp table scope_events (closed under shared keys); return its size."""
+    note("finding the events to re-audit")
+    set_variables(con, settings)
+    define_all_events(con)
+    con.execute(f"drop schema if exists {SCOPE} cascade")
+    con.execute(f"create schema {SCOPE}")
+    con.execute(f"use {SCOPE}")
+    note("finding the events to re-audit: shared IPs")
+    try:  # the shared-IP table as it is now, over every event (macros first: it uses strip_appendix)
+        con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
+        con.execute(sql_text("audit.rules.sql.stages", "62_shared_ips.sql"))
+        con.execute(f"alter table {SCOPE}.stage_mq_shared_ips rename to scope_new_shared_ips")
+    finally:
+        con.execute("use main")
+    con.execute(f"create or replace temp table scope_new_shared_ips as from {SCOPE}.scope_new_shared_ips")
+    for name, text in sql_files("audit.rules.sql", "incremental"):
+        note(f"finding the events to re-audit: {name}")
+        run_stage(con, text)
+    return _scalar(con, "select count(*) from scope_events")
+
+
+def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> None:
+    """Audit the scope in its own schema, merge its per-event rows into main, recompute the aggregates."""
+    con.execute(f"drop schema if exists {SCOPE} cascade")
+    con.execute(f"create schema {SCOPE}")
+    con.execute(f"create table {SCOPE}.events as select * from events"
+                " where event_ref in (select event_ref from scope_events)")
+    con.execute(f"use {SCOPE}")
+    try:
+        audit_events(con, settings, note)
+    finally:
+        con.execute("use main")
+    note("merging the re-audited events")
+    con.execute("begin transaction")
+    try:
+        for table in _tables(con, SCOPE):
+            if table != "events":
+                _merge(con, table)
+        for table in output_tables():
+            if table not in PER_EVENT_OUTPUTS and table != "rules":
+                con.execute(f"delete from main.{table}")
+        run_metrics(con, note)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _tables(con, schema: str) -> list[str]:
+    return [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database()",
+        [schema]).fetchall()]
+
+
+def _merge(con, table: str) -> None:
+    """Replace the scope's rows of one table in main with the scope run's rows."""
+    cols = {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
+        " and database_name = current_database()", [SCOPE, table]).fetchall()}
+    src, dst = f"{SCOPE}.{table}", f"main.{table}"
+    if table not in _tables(con, "main"):
+        con.execute(f"create table {dst} as select * from {src}")
+        return
+    in_scope = "in (select event_ref from scope_events)"
+    if table in GLOBAL_TABLES:
+        con.execute(f"delete from {dst}")
+    elif "event_ref" in cols:
+        con.execute(f"delete from {dst} where event_ref {in_scope}")
+    elif "conversion_id" in cols:
+        con.execute(f"delete from {dst} where conversion_id {in_scope}")
+    elif {"pixel_ref", "capi_ref"} <= cols:
+        con.execute(f"delete from {dst} where pixel_ref {in_scope} or capi_ref {in_scope}")
+    elif table in output_tables():
+        return  # an aggregate: recomputed from the merged per-event tables
+    else:  # a lookup over distinct values: add the values it did not have
+        con.execute(f"insert into {dst} select * from {src} except select * from {dst}")
+        return
+    con.execute(f"insert into {dst} select * from {src}")

@@ -1,0 +1,137 @@
+"""Incremental audits give exactly the outputs of a full audit, and say when they fall back to one."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from eventsets import capi, pixel, store
+
+from audit import sample
+from audit.db import connect
+from audit.ingest import load_files
+from audit.rules import incremental
+from audit.rules.compare import differences
+from audit.rules.engine import AuditSettings
+
+RECEIVED = "coalesce(sent_at, event_time)"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A loaded (not audited) workspace of 9 days of generated logs with every fault planted."""
+    out = tmp_path_factory.mktemp("gen")
+    sample.generate(out / "logs", events=3000, seed=11, days=9)
+    db = out / "all.duckdb"
+    con = connect(db)
+    load_files(con, [out / "logs" / "capi_requests.jsonl"], "capi")
+    load_files(con, [out / "logs" / n for n in ("pixel_events.jsonl", "pixel_tr.txt", "pixel.har")], "pixel")
+    con.close()
+    return db
+
+
+def _full(src, dst, settings=None):
+    shutil.copyfile(src, dst)
+    con = connect(dst)
+    run = incremental.run(con, settings, full=True)
+    con.close()
+    return run
+
+
+def _append_last_day(src, dst, settings=None):
+    """Audit all but the last day, put the last day back, audit again; return both runs."""
+    shutil.copyfile(src, dst)
+    con = connect(dst)
+    con.execute("set TimeZone = 'UTC'")
+    cut = con.execute(f"select max({RECEIVED}) - interval 1 day from events").fetchone()[0]
+    con.execute(f"create table held as select * from events where {RECEIVED} >= ?", [cut])
+    con.execute("delete from events where event_ref in (select event_ref from held)")
+    first = incremental.run(con, settings)
+    con.execute("insert into events select * from held")
+    con.execute("drop table held")
+    second = incremental.run(con, settings)
+    con.close()
+    return first, second
+
+
+@pytest.mark.parametrize("settings", [None, AuditSettings(window_hours=24, evidence_tolerance_minutes=30)])
+def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_path, settings):
+    full = tmp_path / "full.duckdb"
+    _full(generated, full, settings)
+    first, second = _append_last_day(generated, tmp_path / "inc.duckdb", settings)
+    assert first.mode == "full" and first.reason == "first audit of this workspace"
+    assert second.mode == "incremental", second.reason
+    assert 0 < second.new_events <= second.reaudited_events < second.events
+    assert differences(full, tmp_path / "inc.duckdb") == {}
+
+
+def test_nothing_new_changes_nothing(generated, tmp_path):
+    db = tmp_path / "db.duckdb"
+    _full(generated, db)
+    shutil.copyfile(db, tmp_path / "before.duckdb")
+    con = connect(db)
+    again = incremental.run(con)
+    runs = con.execute("select mode from audit_runs order by run_at").fetchall()
+    con.close()
+    assert again.mode == "unchanged" and again.reaudited_events == 0
+    assert runs == [("full",), ("unchanged",)]
+    assert differences(tmp_path / "before.duckdb", db) == {}
+
+
+def test_changed_settings_or_removed_events_mean_a_full_audit(generated, tmp_path):
+    db = tmp_path / "db.duckdb"
+    _full(generated, db)
+    con = connect(db)
+    assert incremental.run(con, AuditSettings(window_hours=24)).mode == "full"
+    con.execute("delete from events where event_ref in (select event_ref from events limit 3)")
+    run = incremental.run(con, AuditSettings(window_hours=24))
+    con.close()
+    assert run.mode == "full" and "3 audited events were replaced or removed" in run.reason
+
+
+def _two_step(tmp_path, old: list[dict], new: list[dict]):
+    """Audit `old`, add `new` and audit incrementally; also audit both in full. Returns the second run."""
+    inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
+    con = store(old, connect(inc))
+    incremental.run(con)
+    store(new, con)
+    run = incremental.run(con)
+    con.close()
+    con = store(old + new, connect(full))
+    incremental.run(con)
+    con.close()
+    assert differences(full, inc) == {}
+    return run
+
+
+def test_a_key_far_in_the_past_is_re_audited(tmp_path):
+    """A server copy arriving days after its browser copy: both events change (pair outside the window)."""
+    old = [pixel("Purchase", "ord-1", "2026-11-01T10:00:00Z", event_ref="old:px", value=5, currency="EUR"),
+           *[pixel("ViewContent", f"v{i}", f"2026-11-0{1 + i % 5}T12:00:00Z") for i in range(30)]]
+    new = [capi("Purchase", "ord-1", "2026-11-06T10:00:00Z", event_ref="new:capi", value=5, currency="EUR")]
+    run = _two_step(tmp_path, old, new)
+    assert run.mode == "incremental" and run.new_events == 1 and run.reaudited_events == 2
+
+
+def test_customer_keys_widen_the_scope_only_within_the_evidence_band(tmp_path):
+    fbp = "fb.1.1762000000000.42"
+    old = [pixel("Lead", None, "2026-11-03T10:00:00Z", fbp=fbp, event_ref="old:near"),
+           pixel("Lead", None, "2026-11-01T10:00:00Z", fbp=fbp, event_ref="old:far"),
+           *[pixel("ViewContent", f"v{i}", "2026-11-02T12:00:00Z") for i in range(30)]]
+    new = [capi("Lead", "srv-1", "2026-11-03T10:04:00Z", fbp=fbp, event_ref="new:capi")]
+    run = _two_step(tmp_path, old, new)
+    assert run.mode == "incremental" and run.reaudited_events == 2  # new:capi and old:near, not old:far
+
+
+def test_a_server_ip_turning_shared_re_audits_its_old_events(tmp_path):
+    """20 users on one server IP make it shared: the older events on it get the finding too."""
+    ip = "198.51.100.7"
+    old = [capi("Purchase", f"o{i}", "2026-11-02T10:00:00Z", client_ip_address=ip, external_id=f"c{i}")
+           for i in range(19)]
+    old += [pixel("ViewContent", f"v{i}", "2026-11-02T12:00:00Z") for i in range(30)]
+    new = [capi("Purchase", "n1", "2026-11-04T10:00:00Z", client_ip_address=ip, external_id="c99")]
+    run = _two_step(tmp_path, old, new)
+    assert run.mode == "incremental" and run.reaudited_events == 20
+    con = connect(tmp_path / "inc.duckdb", read_only=True)
+    assert con.execute("select count(*) from findings where rule_id = 'client_ip_shared'").fetchone()[0] == 20
+    con.close()
