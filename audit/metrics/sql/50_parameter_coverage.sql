@@ -3,32 +3,26 @@
 -- value (valid: see stage_mq_value_checks.valid, plus a server IP shared by many users counts as not valid).
 -- The all-period table sums the same daily counts, so both always agree.
 create or replace table stage_mq_coverage_daily as
-with production as (
-    select
-        s.dataset_id,
-        s.event_name,
-        s.channel,
-        s.parameter,
-        s.position,
-        cast(timezone('UTC', e.event_time) as date)                     as day,
-        s.present,
-        s.valid
-    from stage_mq_param_status as s
-    join events as e on e.event_ref = s.event_ref
-    where s.production
+with event_groups as (
+    -- production events grouped by what they carry: few groups, expanded to the 15 parameters below
+    select dataset_id, event_name, channel, day, present_mask, valid_mask, count(*) as events
+    from stage_mq_event_status
+    where production
+    group by dataset_id, event_name, channel, day, present_mask, valid_mask
 )
 select
-    dataset_id,
-    event_name,
-    channel,
-    parameter,
-    position,
-    day,
-    count(*)                                                            as events,
-    count(*) filter (where present)                                     as present,
-    count(*) filter (where valid)                                       as valid
-from production
-group by dataset_id, event_name, channel, parameter, position, day;
+    g.dataset_id,
+    g.event_name,
+    g.channel,
+    p.parameter,
+    p.position,
+    g.day,
+    cast(sum(g.events) as bigint)                                       as events,
+    cast(sum(case when (g.present_mask & p.bit) <> 0 then g.events else 0 end) as bigint) as present,
+    cast(sum(case when (g.valid_mask & p.bit) <> 0 then g.events else 0 end) as bigint) as valid
+from event_groups as g
+cross join mq_parameters() as p
+group by g.dataset_id, g.event_name, g.channel, p.parameter, p.position, g.day;
 
 insert into parameter_coverage_daily
 select dataset_id, event_name, channel, parameter, day, events, present, valid

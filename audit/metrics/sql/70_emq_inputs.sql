@@ -4,38 +4,41 @@
 -- those, events with a valid value. The pseudo-parameter 'ipv6' counts sufficient events whose valid IP
 -- address is IPv6 (a bonus in the model). Summed over any days, these counts give the estimate for them.
 insert into emq_inputs_daily
-with ipv6_events as (
-    select event_ref
-    from stage_mq_value_checks
-    where kind = 'ip' and ip_version = 6
-    group by event_ref
-),
-status as (
-    select
-        s.dataset_id,
-        s.event_name,
-        s.channel,
-        s.parameter,
-        cast(timezone('UTC', e.event_time) as date)                     as day,
-        s.valid,
-        s.insufficient,
-        s.parameter = 'client_ip_address' and s.valid and v.event_ref is not null as ipv6_valid
-    from stage_mq_param_status as s
-    join events as e on e.event_ref = s.event_ref
-    left join ipv6_events as v on v.event_ref = s.event_ref
-    where s.production
+with event_groups as (
+    -- production events grouped by what they carry: few groups, expanded to the parameters below
+    select dataset_id, event_name, channel, day, valid_mask, ipv6, insufficient, count(*) as events
+    from stage_mq_event_status
+    where production
+    group by dataset_id, event_name, channel, day, valid_mask, ipv6, insufficient
 ),
 per_parameter as (
-    select dataset_id, event_name, channel, parameter, day, valid, insufficient from status
+    select
+        g.dataset_id,
+        g.event_name,
+        g.channel,
+        p.parameter,
+        g.day,
+        (g.valid_mask & p.bit) <> 0                                     as valid,
+        g.insufficient,
+        g.events
+    from event_groups as g
+    cross join mq_parameters() as p
     union all
-    select dataset_id, event_name, channel, 'ipv6', day, ipv6_valid, insufficient
-    from status
-    where parameter = 'client_ip_address'
+    select
+        dataset_id,
+        event_name,
+        channel,
+        'ipv6',
+        day,
+        (valid_mask & mq_parameter_bit('client_ip_address')) <> 0 and ipv6,
+        insufficient,
+        events
+    from event_groups
 ),
 both_channels as (
-    select dataset_id, event_name, channel, parameter, day, valid, insufficient from per_parameter
+    select dataset_id, event_name, channel, parameter, day, valid, insufficient, events from per_parameter
     union all
-    select dataset_id, event_name, 'combined', parameter, day, valid, insufficient from per_parameter
+    select dataset_id, event_name, 'combined', parameter, day, valid, insufficient, events from per_parameter
 )
 select
     dataset_id,
@@ -43,9 +46,9 @@ select
     channel,
     parameter,
     day,
-    count(*)                                                            as events,
-    count(*) filter (where not insufficient)                            as sufficient_events,
-    count(*) filter (where valid and not insufficient)                  as valid_sufficient
+    cast(sum(events) as bigint)                                         as events,
+    cast(sum(case when not insufficient then events else 0 end) as bigint) as sufficient_events,
+    cast(sum(case when valid and not insufficient then events else 0 end) as bigint) as valid_sufficient
 from both_channels
 group by dataset_id, event_name, channel, parameter, day
 order by dataset_id, event_name, channel, parameter, day;

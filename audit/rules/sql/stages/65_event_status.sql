@@ -1,12 +1,41 @@
--- Match-quality stage 4: per-event views of the value checks: the customer keys each
--- event carries (for Meta's minimum-combination rule) and present / valid per event x parameter.
+-- Match-quality stage 4: one row per event with what it carries, for Meta's minimum-combination rule and
+-- the coverage / EMQ counts. The 15 customer-information parameters are bits of a mask (bit 0 = em ...
+-- bit 14 = client_user_agent, mq_parameter_bit), so the metrics group events first and expand the
+-- few distinct masks to parameters afterwards.
 
--- Customer-information keys present on each event (non-empty values, including rarer ids such as lead_id).
-create or replace table stage_mq_event_keys as
-with value_keys as (
-    select event_ref, parameter as key
-    from stage_mq_value_checks
-    where not is_empty
+-- Bit of a customer-information parameter in the masks (NULL for any other key).
+create or replace macro mq_parameter_bit(p) as
+    cast(1 as integer) << (list_position(['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country',
+        'external_id', 'fbc', 'fbp', 'client_ip_address', 'client_user_agent'], p) - 1);
+
+-- The 15 parameters with their position (output order) and bit, for expanding masks.
+create or replace macro mq_parameters() as table
+    select parameter, position, cast(1 as integer) << (position - 1) as bit
+    from (values
+        ('em', 1), ('ph', 2), ('fn', 3), ('ln', 4), ('ge', 5), ('db', 6), ('ct', 7), ('st', 8), ('zp', 9),
+        ('country', 10), ('external_id', 11), ('fbc', 12), ('fbp', 13), ('client_ip_address', 14),
+        ('client_user_agent', 15)
+    ) as t(parameter, position);
+
+-- Per event: present = a non-empty value; valid = a usable value (stage_mq_value_checks.valid), except
+-- that a server IP shared by shared_ip_min_users or more users is not valid. key_mask adds the parameters
+-- named in other_user_data; other_key = other_user_data names some other (rarer) id such as lead_id.
+-- insufficient: a server event whose keys are only one of Meta's weak combinations (or none).
+create or replace table stage_mq_event_status as
+with shared_ips as (
+    select ip
+    from stage_mq_shared_ips
+    where users >= getvariable('shared_ip_min_users')
+),
+value_masks as (
+    select
+        c.event_ref,
+        bit_or(case when not c.is_empty then mq_parameter_bit(c.parameter) end) as present_mask,
+        bit_or(case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.stripped in (
+            select ip from shared_ips)) then mq_parameter_bit(c.parameter) end) as valid_mask,
+        bool_or(c.kind = 'ip' and c.ip_version = 6)                     as ipv6
+    from stage_mq_value_checks as c
+    group by c.event_ref
 ),
 other_keys as (
     select event_ref, key
@@ -17,63 +46,53 @@ other_keys as (
     )
     where coalesce(trim(json_extract_string(other_user_data, '$."' || key || '"')), '') not in ('', '[]', '{}')
 ),
-present as (
-    select event_ref, list(distinct key order by key) as present_keys
-    from (select event_ref, key from value_keys union all select event_ref, key from other_keys)
+other_masks as (
+    select
+        event_ref,
+        coalesce(bit_or(mq_parameter_bit(key)), 0)                      as other_mask,
+        bool_or(mq_parameter_bit(key) is null)                          as other_key
+    from other_keys
     group by event_ref
 ),
 weak_sets as (
+    -- ct, country, st, zp, ge, user agent | db, user agent | fn, ge | ln, ge
     select list_value(
-        ['ct', 'country', 'st', 'zp', 'ge', 'client_user_agent'],
-        ['db', 'client_user_agent'],
-        ['fn', 'ge'],
-        ['ln', 'ge']
+        mq_parameter_bit('ct') | mq_parameter_bit('country') | mq_parameter_bit('st') | mq_parameter_bit('zp')
+            | mq_parameter_bit('ge') | mq_parameter_bit('client_user_agent'),
+        mq_parameter_bit('db') | mq_parameter_bit('client_user_agent'),
+        mq_parameter_bit('fn') | mq_parameter_bit('ge'),
+        mq_parameter_bit('ln') | mq_parameter_bit('ge')
     ) as sets
-)
-select
-    e.event_ref,
-    e.channel,
-    coalesce(p.present_keys, []::varchar[])                           as present_keys,
-    e.channel = 'capi'
-        and list_bool_or([list_has_all(s, coalesce(p.present_keys, []::varchar[])) for s in w.sets])
-                                                                      as insufficient
-from events as e
-cross join weak_sets as w
-left join present as p on p.event_ref = e.event_ref;
-
--- Present and valid per event x parameter: the rows parameter_coverage counts.
-create or replace table stage_mq_param_status as
-with parameters as (
-    select parameter, position
-    from (values
-        ('em', 1), ('ph', 2), ('fn', 3), ('ln', 4), ('ge', 5), ('db', 6), ('ct', 7), ('st', 8), ('zp', 9),
-        ('country', 10), ('external_id', 11), ('fbc', 12), ('fbp', 13), ('client_ip_address', 14),
-        ('client_user_agent', 15)
-    ) as t(parameter, position)
 ),
-per_parameter as (
+masked as (
     select
-        c.event_ref,
-        c.parameter,
-        bool_or(not c.is_empty)                                       as present,
-        bool_or(c.valid and not (c.channel = 'capi' and c.kind = 'ip' and coalesce(
-            s.users >= getvariable('shared_ip_min_users'), false)))   as valid
-    from stage_mq_value_checks as c
-    left join stage_mq_shared_ips as s on c.kind = 'ip' and s.ip = c.stripped
-    group by c.event_ref, c.parameter
+        e.event_ref,
+        coalesce(e.dataset_id, 'unknown')                               as dataset_id,
+        e.event_name,
+        e.channel,
+        cast(timezone('UTC', e.event_time) as date)                     as day,
+        e.test_event_code is null                                       as production,
+        coalesce(v.present_mask, 0)                                     as present_mask,
+        coalesce(v.valid_mask, 0)                                       as valid_mask,
+        coalesce(v.ipv6, false)                                         as ipv6,
+        coalesce(v.present_mask, 0) | coalesce(o.other_mask, 0)         as key_mask,
+        coalesce(o.other_key, false)                                    as other_key
+    from events as e
+    left join value_masks as v on v.event_ref = e.event_ref
+    left join other_masks as o on o.event_ref = e.event_ref
 )
 select
-    e.event_ref,
-    coalesce(e.dataset_id, 'unknown')                                 as dataset_id,
-    e.event_name,
-    e.channel,
-    e.test_event_code is null                                         as production,
-    p.parameter,
-    p.position,
-    coalesce(s.present, false)                                        as present,
-    coalesce(s.valid, false)                                          as valid,
-    k.insufficient
-from events as e
-cross join parameters as p
-left join per_parameter as s on s.event_ref = e.event_ref and s.parameter = p.parameter
-left join stage_mq_event_keys as k on k.event_ref = e.event_ref;
+    m.event_ref,
+    m.dataset_id,
+    m.event_name,
+    m.channel,
+    m.day,
+    m.production,
+    m.present_mask,
+    m.valid_mask,
+    m.ipv6,
+    m.key_mask,
+    m.channel = 'capi' and not m.other_key
+        and list_bool_or([(m.key_mask & ~s) = 0 for s in w.sets])       as insufficient
+from masked as m
+cross join weak_sets as w;
