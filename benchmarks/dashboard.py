@@ -1,0 +1,99 @@
+"""How long each dashboard page takes to build on an audited database (run by hand, never in CI).
+
+    python benchmarks/dashboard.py --db FILE [--runs 3] [--no-record]
+
+Runs the Streamlit app with Streamlit's AppTest (in this process, no browser) on every page, after a
+warm-up run without a database (a dashboard server imports its modules once): the first view of a page
+runs its queries (what the app caches is shared between pages, as in one server process), the next
+views are what a user sees returning to the page. The time covers the page's queries and
+building its Plotly figures; drawing them in the browser is not included. Appends to results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from run import RESULTS, machine  # noqa: E402
+
+PAGES = {
+    "Overview": None,
+    "Deduplication": "app_pages/deduplication.py",
+    "Match quality": "app_pages/match_quality.py",
+    "Parameters": "app_pages/parameters.py",
+    "Timing": "app_pages/timing.py",
+    "Findings": "app_pages/findings.py",
+    "Loads": "app_pages/loads.py",
+}
+TARGET_S = 2.0
+
+
+def time_pages(db: Path, runs: int) -> list[tuple[str, float, float]]:
+    """[(page, cold seconds, best warm seconds)] for every page."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.pop("CAPI_AUDIT_PASSWORD", None)
+    os.environ.pop("CAPI_AUDIT_DB", None)  # warm-up without a database: imports Streamlit, Plotly, the app
+    AppTest.from_file(str(ROOT / "dashboards" / "app.py"), default_timeout=600).run()
+    os.environ["CAPI_AUDIT_DB"] = str(db)
+    out = []
+    for name, page in PAGES.items():
+        at = AppTest.from_file(str(ROOT / "dashboards" / "app.py"), default_timeout=600)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            at.run()
+            if page is not None:
+                at.switch_page(page)
+                at.run()
+            times.append(time.perf_counter() - start)
+            if at.exception:
+                raise SystemExit(f"{name}: {at.exception[0].value}")
+        out.append((name, times[0], min(times[1:]) if runs > 1 else times[0]))
+    return out
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    import duckdb
+
+    con = duckdb.connect(str(args.db), read_only=True)
+    events = con.execute("select count(*) from events").fetchone()[0]
+    con.close()
+    info = machine()
+    rows = time_pages(args.db, args.runs)
+    lines = [
+        f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: dashboard pages on {events:,} events",
+        "",
+        f"Command: `python benchmarks/dashboard.py {' '.join(sys.argv[1:])}`  ",
+        f"Machine: {info['cores']} cores, {info['memory']} RAM, load average {info['load_average']:.1f} "
+        "at start (shared). Server-side time per page (queries and figures, Streamlit AppTest).",
+        "",
+        "| page | first view s | again s | under 2 s |",
+        "|---|---:|---:|---|",
+    ]
+    for name, cold, warm in rows:
+        verdict = "yes" if max(cold, warm) < TARGET_S else "no"
+        lines.append(f"| {name} | {cold:.2f} | {warm:.2f} | {verdict} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_record:
+        with open(RESULTS, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
