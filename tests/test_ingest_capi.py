@@ -128,7 +128,7 @@ def test_fast_and_exact_paths_give_the_same_rows(tmp_path, monkeypatch):
     fast_con = connect(None)
     (fast,) = load_files(fast_con, [path], "capi")
     assert taken and taken[0] is not None  # the typed read_json pass was used
-    monkeypatch.setattr(cg, "_plain_jsonl", lambda p: False)
+    monkeypatch.setattr(cg, "plain_jsonl", lambda p: False)
     exact_con = connect(None)
     (exact,) = load_files(exact_con, [path], "capi")
     assert len(taken) == 1  # the exact path did not try the fast read

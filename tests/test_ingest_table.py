@@ -1,5 +1,6 @@
 """Flat tables: JSONL with canonical and dotted names, CSV line numbers, Parquet, TOML column mappings."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,71 @@ def test_blank_json_keys_do_not_stop_a_load(con, tmp_path):
     assert (res.rows_read, res.rows_loaded, res.rows_quarantined) == (2, 2, 0)
     names = con.execute("select event_name from events order by source_line").fetchall()
     assert names == [("PageView",), ("Lead",)]
+
+
+def _flat_rows(tmp_path, extra=()):
+    """Plain JSONL rows (no blank or bad lines): the typed read_json pass can read them."""
+    rows = [
+        {"channel": "pixel", "event_name": "Purchase", "event_id": "o-1", "event_time": 1793613598000,
+         "em": ["Mary.Major@Example.com"], "ph": "+1 (650) 555-0100", "country": ["us"],
+         "custom_data": {"value": 1.50, "currency": "EUR", "content_ids": ["a", 2]}, "fbp": "fb.1.2.3"},
+        {"channel": "pixel", "event_name": "Lead", "event_id": 42, "event_time": "2026-11-02T09:58:00Z",
+         "user_data.external_id": ["x", "y"], "user_data.madid": "m-1", "custom_data.value": 1e-8,
+         "custom_data.order_id": "ord-9", "value": "3.10", "sent_at": 1793613598},
+        {"channel": "pixel", "event_name": "PageView", "event_time": "1793613598", "fn": "", "ln": None,
+         "referrer_url": "https://x.example/?access_token=EAAB1234567890abcdefgh", "": "blank key"},
+        {"event_name": "ViewContent", "event_time": 1793613598},
+        {"channel": "pixel", "event_time": 1793613598},
+        *extra,
+    ]
+    path = tmp_path / "flat.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _both_paths(path, monkeypatch):
+    import audit.ingest.table as tb
+
+    monkeypatch.undo()  # a previous call's patches
+    taken = []
+    real_fast = tb.TableAdapter._read_jsonl_fast
+    monkeypatch.setattr(tb.TableAdapter, "_read_jsonl_fast",
+                        lambda self, *a: taken.append(real_fast(self, *a)) or taken[-1])
+    fast_con = connect(None)
+    (fast,) = load_files(fast_con, [path], "pixel")
+    monkeypatch.setattr(tb, "plain_jsonl", lambda p: False)
+    exact_con = connect(None)
+    (exact,) = load_files(exact_con, [path], "pixel")
+    assert len(taken) == 1  # the exact path did not try the fast read
+    rows = []
+    for c in (fast_con, exact_con):
+        events = c.execute("select * from events order by event_ref").fetchall()
+        quarantine = c.execute("select * exclude (load_id) from quarantine order by source_line").fetchall()
+        rows.append((events, quarantine))
+        c.close()
+    return taken[0] is not None, fast, exact, rows
+
+
+def test_flat_jsonl_fast_and_exact_paths_give_the_same_rows(tmp_path, monkeypatch):
+    used_fast, fast, exact, (fast_rows, exact_rows) = _both_paths(_flat_rows(tmp_path), monkeypatch)
+    assert used_fast  # the typed read_json pass was used
+    assert fast.as_dict() == exact.as_dict()
+    assert (fast.rows_read, fast.rows_loaded, fast.rows_quarantined) == (5, 4, 1)
+    assert fast_rows == exact_rows
+    events, quarantine = fast_rows
+    assert [q[1] for q in quarantine] == [5]  # source_line of the row without event_name
+    assert len({e[0] for e in events}) == 4
+
+
+def test_flat_jsonl_null_custom_data_or_bad_row_takes_the_exact_path(tmp_path, monkeypatch):
+    null_cd = {"channel": "pixel", "event_name": "Lead", "event_time": 1793613598, "custom_data": None}
+    path = _flat_rows(tmp_path, [null_cd])
+    used_fast, fast, exact, (fast_rows, exact_rows) = _both_paths(path, monkeypatch)
+    assert not used_fast and fast_rows == exact_rows
+    assert fast.rows_loaded == 5
+    path = _flat_rows(tmp_path)
+    twice = '{"channel": "pixel", "event_name": "A", "event_name": "B", "event_time": 1}\n'
+    path.write_text(path.read_text() + "[1, 2]\n" + twice)
+    used_fast, fast, exact, (fast_rows, exact_rows) = _both_paths(path, monkeypatch)
+    assert not used_fast and fast_rows == exact_rows
+    assert (fast.rows_read, fast.rows_quarantined) == (7, 2)

@@ -10,7 +10,7 @@ import duckdb
 from audit.db import sql_text
 from audit.ingest.base import ReadContext, ReadOutcome
 from audit.ingest.columns import sql_str
-from audit.ingest.jsondoc import stage_json_records
+from audit.ingest.jsondoc import plain_jsonl, stage_json_records
 
 _BODY = re.compile(rb'"(data|request)"\s*:\s*[\[{"]')
 _EVENT = re.compile(rb'"event_name"\s*:')
@@ -25,25 +25,8 @@ select
     + (select coalesce(sum(case when len(items) > 0 then len(items) else 1 end), 0) from cg_data)
         as events_and_errors
 """
-_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 _TEMP_TABLES = ("cg_records", "cg_data", "cg_events", "cg_parsed", "cg_fast", "cg_fast_records",
                 "cg_fast_misfits")
-
-
-def _plain_jsonl(path: Path) -> bool:
-    """True for JSONL without blank lines, so read_json's row order is the physical line order."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-        if head[:1] != b"{" or head.split(b"\n", 1)[0].rstrip().endswith((b"{", b"[", b",")):
-            return False  # a BOM, leading blanks, or a pretty-printed document
-        fh.seek(0)
-        tail = b""
-        while block := fh.read(16 << 20):
-            data = tail + block
-            if _BLANK_LINE.search(data):
-                return False
-            tail = data[data.rfind(b"\n"):] if b"\n" in data else data
-    return not (tail.startswith(b"\n") and len(tail) > 1 and not tail.strip())
 
 
 class CapiGraphAdapter:
@@ -70,7 +53,7 @@ class CapiGraphAdapter:
     def read(self, con, path: Path, ctx: ReadContext) -> ReadOutcome:
         """Stage every event of every request; quarantine unreadable lines and non-object events."""
         con.execute("set variable ingest_load_id = ?", [ctx.load_id])
-        outcome = self._read_fast(con, path, ctx) if _plain_jsonl(path) else None
+        outcome = self._read_fast(con, path, ctx) if plain_jsonl(path) else None
         if outcome is None:
             stage_json_records(con, path, ctx)
             con.execute(sql_text("audit.ingest.sql", "capi_graph.sql"))

@@ -45,6 +45,7 @@ class Source:
     name: str
     kind: str
     column: bool = False  # a JSONL key already extracted into its own JSON column (parsed once per row)
+    whole: bool = False  # that column equals the key's whole value as json_extract reads it (no JSON null)
 
     def extract(self) -> str:
         """The key's JSON value read from the row object `j` (a JSON null stays 'null')."""
@@ -78,11 +79,26 @@ class Source:
         return f"ing_text_list({self.as_text()})"
 
     def as_json(self) -> str:
+        if self.kind == "json" and self.whole:
+            return sql_ident(self.name)
         if self.kind == "json":
             return self.extract()
         if self.kind in ("text", "VARCHAR"):
             return f"ing_text_json({self.ref()})"
         return f"to_json({self.ref()})"
+
+
+def whole_json_sources(names: list[str], mapping: dict[str, str]) -> set[str]:
+    """The source columns select_list reads as whole JSON values (custom_data, dotted custom/user keys)."""
+    whole = set()
+    for name in names:
+        target = mapping.get(name, name)
+        group, _, key = target.partition(".")
+        if target in JSON_TARGETS or (group == "custom_data" and key) or (
+            group == "user_data" and key and key not in USER_FIELDS and key != "access_token"
+        ):
+            whole.add(name)
+    return whole
 
 
 def _coalesce(parts: list[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from audit.errors import IngestError
@@ -9,6 +10,23 @@ from audit.ingest.base import ReadContext
 from audit.ingest.lines import stage_lines
 
 MAX_DOCUMENT_BYTES = 512 << 20
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
+
+
+def plain_jsonl(path: Path) -> bool:
+    """True for JSONL without blank lines, so read_json's row order is the physical line order."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        if head[:1] != b"{" or head.split(b"\n", 1)[0].rstrip().endswith((b"{", b"[", b",")):
+            return False  # a BOM, leading blanks, or a pretty-printed document
+        fh.seek(0)
+        tail = b""
+        while block := fh.read(16 << 20):
+            data = tail + block
+            if _BLANK_LINE.search(data):
+                return False
+            tail = data[data.rfind(b"\n"):] if b"\n" in data else data
+    return not (tail.startswith(b"\n") and len(tail) > 1 and not tail.strip())
 
 
 def stage_json_records(con, path: Path, ctx: ReadContext) -> None:

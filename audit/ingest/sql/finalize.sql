@@ -2,7 +2,9 @@
 -- Variables: ingest_load_id, ingest_file_name, ingest_channel (--pixel/--capi or NULL),
 -- ingest_dataset (--dataset or NULL).
 
-create or replace temp table ingest_checked as
+-- A view, not a table: each of the two inserts below reads the staged rows once, and the checks are
+-- cheaper to compute twice than to store.
+create or replace temp view ingest_checked as
 with typed as (
     select
         s.*,
@@ -103,4 +105,4 @@ select
     ing_mask(raw_text)
 from ingest_quarantine;
 
-drop table ingest_checked;
+drop view ingest_checked;

@@ -1,9 +1,10 @@
 -- Distinct raw (not hashed) values in the hashed user-data fields of ingest_stage.
 -- Phones carry the event's raw country (when that is not hashed) so they can be parsed to E.164.
+-- Values are made distinct before the raw-or-hashed test, so it runs once per distinct value.
 with event_region as (
     select
         em, ph, fn, ln, ge, db, ct, st, zp, country,
-        case when ing_is_raw_pii(country[1]) then trim(country[1]) end as region
+        case when ph is not null and ing_is_raw_pii(country[1]) then trim(country[1]) end as region
     from ingest_stage
 ),
 values_by_field as (
@@ -26,7 +27,11 @@ values_by_field as (
     select 'zp' as field, unnest(zp) as raw, null as region from event_region
     union all
     select 'country' as field, unnest(country) as raw, null as region from event_region
+),
+distinct_values as (
+    select distinct field, raw, region
+    from values_by_field
 )
-select distinct field, raw, region
-from values_by_field
+select field, raw, region
+from distinct_values
 where ing_is_raw_pii(raw);

@@ -1,0 +1,58 @@
+"""Flat JSONL tables, fast path: DuckDB's JSON reader parses each line once into one JSON column per key.
+
+Taken only for plain JSONL (no blank lines, see jsondoc.plain_jsonl) whose every line is a JSON object;
+anything else (a bad line, a non-object row, a key repeated in one object, keys that differ only in case)
+makes DuckDB raise or the checks below refuse, and the table adapter then reads the file line by line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from audit.ingest.columns import Source, sql_str, whole_json_sources
+
+MAX_JSON_COLUMNS = 300
+RESERVED = {"ingest_source_line"}
+
+_KEYS = "select distinct unnest(json_keys(json)) from read_ndjson_objects({path})"
+_NULLS = """
+select count(*)
+from read_ndjson_objects({path})
+where contains(json, 'null') and list_contains(json_type(json, {paths}), 'NULL')
+"""
+_VIEW = """
+create or replace temp view tb_src as
+select row_number() over () as ingest_source_line, *
+from read_json({path}, format = 'newline_delimited', columns = {columns})
+"""
+
+
+def jsonl_fast_sources(con, path: Path, mapping: dict[str, str]) -> list[Source] | None:
+    """Create temp view tb_src over the file (one JSON column per key); None when the file does not fit."""
+    src = sql_str(str(path))
+    try:
+        found = con.execute(_KEYS.format(path=src)).fetchall()
+    except duckdb.Error:  # not valid JSON somewhere
+        return None
+    # a blank key can name no column: its value is left out, as on the line-by-line path
+    keys = [k for (k,) in found if k.strip()]
+    folded = {k.lower() for k in keys}
+    if not keys or len(keys) > MAX_JSON_COLUMNS or len(folded) < len(keys) or folded & RESERVED:
+        return None
+    # Whole JSON values keep a JSON null as 'null' (json_extract), which a typed column cannot tell
+    # from an absent key: a file holding a null in such a key takes the line-by-line path. Only lines
+    # with the text null anywhere can hold one, so the check parses few lines.
+    whole = whole_json_sources(keys, mapping)
+    suspects = [k for k in keys if k in whole]
+    if suspects:
+        paths = "[" + ", ".join(sql_str('$."' + k + '"') for k in suspects) + "]"
+        try:
+            if con.execute(_NULLS.format(path=src, paths=paths)).fetchall()[0][0]:
+                return None
+        except duckdb.Error:
+            return None
+    columns = "{" + ", ".join(f"{sql_str(k)}: 'JSON'" for k in keys) + "}"
+    con.execute(_VIEW.format(path=src, columns=columns))
+    return [Source(k, "json", column=True, whole=k in whole) for k in keys]
