@@ -3,7 +3,11 @@
 -- Checks of the value alone run once per distinct value; only fbc timing and the landing-page click id
 -- depend on the event.
 create or replace table stage_mq_value_checks as
-with facts as (
+with values_sent as materialized (
+    select value_id, event_ref, channel, event_time, parameter, kind, value, hashed_on_load, url_click_id
+    from mq_values_sent()
+),
+facts as (
     -- what depends on the value alone, worked out once per distinct value (values repeat across events)
     select
         kind,
@@ -13,7 +17,7 @@ with facts as (
         trim(value) = ''                                              as is_empty,
         hash_part(value)                                              as hash,
         is_sha256(value)                                              as sha256_ok
-    from (select distinct kind, parameter, value from stage_mq_values)
+    from (select distinct kind, parameter, value from values_sent)
 ),
 value_checks as (
     select
@@ -60,16 +64,15 @@ checked as (
     select
         v.value_id,
         v.event_ref,
-        e.channel,
-        e.event_time,
+        v.channel,
+        v.event_time,
         v.parameter,
         v.kind,
         v.value,
         c.stripped,
         c.is_empty,
-        coalesce(list_contains(e.pii_hashed_on_load, v.parameter), false) as hashed_on_load,
-        case when not coalesce(list_contains(e.pii_hashed_on_load, v.parameter), false)
-             then c.hash_issue end                                    as hash_issue,
+        v.hashed_on_load,
+        case when not v.hashed_on_load then c.hash_issue end          as hash_issue,
         c.placeholder,
         c.identifier_hashed,
         c.cookie_shape_ok,
@@ -77,15 +80,14 @@ checked as (
         c.cookie_ts_digits,
         c.cookie_created,
         c.click_id,
-        case when v.kind = 'fbc' then url_fbclid(e.event_source_url) end as url_click_id,
+        v.url_click_id,
         c.fbp_ok,
         c.ip_version,
         c.ip_class,
         c.ua_family,
         c.ua_kind,
         c.hash_in_domain
-    from stage_mq_values as v
-    join events as e on e.event_ref = v.event_ref
+    from values_sent as v
     join value_checks as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
 ),
 fbc_timed as (
