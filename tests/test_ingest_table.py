@@ -146,6 +146,11 @@ def test_flat_jsonl_fast_and_exact_paths_give_the_same_rows(tmp_path, monkeypatc
     events, quarantine = fast_rows
     assert [q[1] for q in quarantine] == [5]  # source_line of the row without event_name
     assert len({e[0] for e in events}) == 4
+    con = connect(None)
+    load_files(con, [_flat_rows(tmp_path)], "pixel")
+    lead = con.execute(
+        "select custom_data::varchar, value, event_id from events where event_name = 'Lead'").fetchall()
+    assert lead == [('{"value":1e-8,"order_id":"ord-9"}', 1e-8, "42")]  # dotted keys in order of appearance
 
 
 def test_flat_jsonl_null_custom_data_or_bad_row_takes_the_exact_path(tmp_path, monkeypatch):

@@ -101,6 +101,14 @@ def whole_json_sources(names: list[str], mapping: dict[str, str]) -> set[str]:
     return whole
 
 
+def order_matters(names: list[str], mapping: dict[str, str]) -> bool:
+    """True when the source columns' order shows in the result: two feed one staging column or one object."""
+    targets = [mapping.get(n, n) for n in names]
+    custom = sum(t.startswith("custom_data.") for t in targets)
+    other = sum(t.startswith("user_data.") and t.split(".", 1)[1] not in USER_FIELDS for t in targets)
+    return custom > 1 or other > 1 or len(set(targets)) < len(targets)
+
+
 def _coalesce(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 

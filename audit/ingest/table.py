@@ -15,7 +15,7 @@ from audit.ingest.base import ReadContext, ReadOutcome
 from audit.ingest.columns import Source, select_list, sql_str
 from audit.ingest.jsondoc import plain_jsonl, stage_json_records
 from audit.ingest.lines import stage_lines
-from audit.ingest.table_jsonl import MAX_JSON_COLUMNS, jsonl_fast_sources
+from audit.ingest.table_jsonl import MAX_JSON_COLUMNS, ORDERED_KEYS, jsonl_fast_sources
 
 _CSV_HEADER = re.compile(rb"^[^\r\n{]*[,;\t|][^\r\n]*\r?\n")
 
@@ -75,10 +75,8 @@ class TableAdapter:
             stage_json_records(con, path, ctx)
             con.execute(sql_text("audit.ingest.sql", "table_jsonl.sql"))
             # a blank key can name no column (and DuckDB cannot unnest it): its value is left out
-            keys = [
-                k for (k,) in con.execute("select distinct unnest(json_keys(j)) from tb_src").fetchall()
-                if k.strip()
-            ]
+            ordered = ORDERED_KEYS.format(line="ingest_source_line", json="j", source="tb_src")
+            keys = [k for (k,) in con.execute(ordered).fetchall() if k.strip()]
             sources = self._json_columns(con, keys)
             ignored = con.execute("select count(*) from tb_rows where blank").fetchall()[0][0]
         else:

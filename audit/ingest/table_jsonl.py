@@ -11,12 +11,22 @@ from pathlib import Path
 
 import duckdb
 
-from audit.ingest.columns import Source, sql_str, whole_json_sources
+from audit.ingest.columns import Source, order_matters, sql_str, whole_json_sources
 
 MAX_JSON_COLUMNS = 300
 RESERVED = {"ingest_source_line"}
 
 _KEYS = "select distinct unnest(json_keys(json)) from read_ndjson_objects({path})"
+# The same keys in order of first appearance (line, then place in the line), when that order shows.
+ORDERED_KEYS = """
+select k
+from (
+    select line, unnest(keys) as k, generate_subscripts(keys, 1) as pos
+    from (select {line} as line, json_keys({json}) as keys from {source})
+)
+group by k
+order by min({{'line': line, 'pos': pos}})
+"""
 _NULLS = """
 select count(*)
 from read_ndjson_objects({path})
@@ -38,6 +48,10 @@ def jsonl_fast_sources(con, path: Path, mapping: dict[str, str]) -> list[Source]
         return None
     # a blank key can name no column: its value is left out, as on the line-by-line path
     keys = [k for (k,) in found if k.strip()]
+    if order_matters(keys, mapping):
+        ordered = ORDERED_KEYS.format(line="row_number() over ()", json="json",
+                                      source=f"read_ndjson_objects({src})")
+        keys = [k for (k,) in con.execute(ordered).fetchall() if k.strip()]
     folded = {k.lower() for k in keys}
     if not keys or len(keys) > MAX_JSON_COLUMNS or len(folded) < len(keys) or folded & RESERVED:
         return None

@@ -17,13 +17,17 @@ parsed as (
         }') as ud,
         from_json(cd_text, '{"value": "VARCHAR", "currency": "VARCHAR", "order_id": "VARCHAR",
             "content_ids": "JSON"}') as cd,
-        list_filter(
+        -- other keys: the object is read as a map only when json_keys finds one (cheaper than the map)
+        case when list_bool_or(list_transform(json_keys(ud_text), lambda k: k not in (
+            'em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id',
+            'fbc', 'fbp', 'client_ip_address', 'client_user_agent', 'access_token'
+        ))) then list_filter(
             map_entries(try_cast(ud_text as map(varchar, json))),
             lambda kv: kv.key not in (
                 'em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id',
                 'fbc', 'fbp', 'client_ip_address', 'client_user_agent', 'access_token'
             )
-        ) as ud_other
+        ) end as ud_other
     from nested
 )
 select

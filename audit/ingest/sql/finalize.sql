@@ -2,29 +2,37 @@
 -- Variables: ingest_load_id, ingest_file_name, ingest_channel (--pixel/--capi or NULL),
 -- ingest_dataset (--dataset or NULL).
 
--- A view, not a table: each of the two inserts below reads the staged rows once, and the checks are
--- cheaper to compute twice than to store.
-create or replace temp view ingest_checked as
+-- The parsed times and the first failed check of every staged row, in ingest_stage's row order: a narrow
+-- table read beside ingest_stage with a positional join, so each time is parsed once per row.
+create or replace temp table ingest_checked as
 with typed as (
     select
-        s.*,
         coalesce(s.channel, getvariable('ingest_channel')) as final_channel,
         ing_time(s.sent_at_raw) as sent_at_ts,
-        ing_time(s.event_time_raw) as event_time_ts
+        ing_time(s.event_time_raw) as event_time_ts,
+        s.event_name is null as no_event_name,
+        s.event_time_raw is null as no_event_time
     from ingest_stage as s
 )
 select
-    *,
+    final_channel,
+    sent_at_ts,
+    event_time_ts,
     case
         when final_channel is null then 'channel'
         when final_channel not in ('pixel', 'capi') then 'channel'
         when getvariable('ingest_channel') is not null and final_channel <> getvariable('ingest_channel')
             then 'channel'
-        when event_name is null then 'event_name'
-        when event_time_ts is null and (event_time_raw is not null or final_channel = 'capi' or sent_at_ts is null)
+        when no_event_name then 'event_name'
+        when event_time_ts is null and (not no_event_time or final_channel = 'capi' or sent_at_ts is null)
             then 'event_time'
     end as bad_field
 from typed;
+
+create or replace temp view ingest_checked_rows as
+select s.*, c.final_channel, c.sent_at_ts, c.event_time_ts, c.bad_field
+from ingest_stage as s
+positional join ingest_checked as c;
 
 insert into ingest_quarantine (source_line, source_index, field, reason, raw_text)
 select
@@ -48,7 +56,7 @@ select
         event_time := event_time_raw, sent_at := sent_at_raw, action_source := action_source,
         event_source_url := event_source_url
     ))::varchar
-from ingest_checked
+from ingest_checked_rows
 where bad_field is not null;
 
 insert into events by name
@@ -91,7 +99,7 @@ select
     error_subcode,
     ing_scrub(error_message) as error_message,
     fbtrace_id
-from ingest_checked
+from ingest_checked_rows
 where bad_field is null;
 
 insert into quarantine (load_id, source_file, source_line, source_index, field, reason, raw_text)
@@ -105,4 +113,5 @@ select
     ing_mask(raw_text)
 from ingest_quarantine;
 
-drop view ingest_checked;
+drop view ingest_checked_rows;
+drop table ingest_checked;
