@@ -13,52 +13,70 @@ paired_events as (
     union
     select pixel_event_ref from pairs
 ),
-event_values as (
+paired_values as materialized (
     select
         c.event_ref,
         c.parameter,
-        list(distinct coalesce(hash_part(c.value), c.stripped))        as vals,
-        -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
-        list(distinct case when c.parameter = 'external_id'
-            then sha256(lower(regexp_replace(c.stripped, '\s', '', 'g'))) end) as hashed_vals,
-        max(c.ip_version)                                               as ip_version,
-        max(c.click_id)                                                 as click_id
+        coalesce(hash_part(c.value), c.stripped)                        as val,
+        c.stripped,
+        c.ip_version,
+        c.click_id
     from stage_mq_value_checks as c
     semi join paired_events as p on p.event_ref = c.event_ref
     where not c.is_empty
       and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
-    group by c.event_ref, c.parameter
 ),
-server_side as materialized (
-    select p.capi_event_ref, p.pixel_event_ref, v.parameter, v.vals, v.hashed_vals, v.ip_version, v.click_id
-    from pairs as p
-    join event_values as v on v.event_ref = p.capi_event_ref
+value_ranges as (
+    select event_ref, parameter, min(val) as low, max(val) as high
+    from paired_values
+    group by event_ref, parameter
 ),
-browser_side as materialized (
-    select p.capi_event_ref, p.pixel_event_ref, v.parameter, v.vals, v.hashed_vals, v.ip_version, v.click_id
+suspects as materialized (
+    -- pair x parameter with values on both sides, except the usual case of one and the same value:
+    -- only these need the full comparison below
+    select p.capi_event_ref, p.pixel_event_ref, s.parameter
     from pairs as p
-    join event_values as v on v.event_ref = p.pixel_event_ref
+    join value_ranges as s on s.event_ref = p.capi_event_ref
+    join value_ranges as b on b.event_ref = p.pixel_event_ref and b.parameter = s.parameter
+    where not (s.low = s.high and b.low = b.high and s.low = b.low)
+),
+suspect_events as (
+    select capi_event_ref as event_ref, parameter from suspects
+    union
+    select pixel_event_ref, parameter from suspects
+),
+event_values as (
+    select
+        v.event_ref,
+        v.parameter,
+        list(distinct v.val)                                            as vals,
+        -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
+        list(distinct case when v.parameter = 'external_id'
+            then sha256(lower(regexp_replace(v.stripped, '\s', '', 'g'))) end) as hashed_vals,
+        max(v.ip_version)                                               as ip_version,
+        max(v.click_id)                                                 as click_id
+    from paired_values as v
+    semi join suspect_events as x on x.event_ref = v.event_ref and x.parameter = v.parameter
+    group by v.event_ref, v.parameter
 ),
 compared as (
     select
-        s.capi_event_ref,
-        s.pixel_event_ref,
-        s.parameter,
+        x.capi_event_ref,
+        x.pixel_event_ref,
+        x.parameter,
         case
             when list_has_any(s.vals, b.vals) then null
-            when s.parameter = 'fbc' and click_id_alteration(s.click_id, b.click_id) is not null then null
-            when s.parameter = 'client_ip_address' and b.ip_version = 6 and s.ip_version = 4 then null
-            when s.parameter = 'external_id'
+            when x.parameter = 'fbc' and click_id_alteration(s.click_id, b.click_id) is not null then null
+            when x.parameter = 'client_ip_address' and b.ip_version = 6 and s.ip_version = 4 then null
+            when x.parameter = 'external_id'
                 and (list_has_any(s.hashed_vals, b.vals) or list_has_any(s.vals, b.hashed_vals))
                 then 'external_id is hashed on one side only'
-            when s.parameter in ('em', 'ph') then s.parameter || ' hashes differ (different normalization)'
-            else s.parameter || ' differs'
+            when x.parameter in ('em', 'ph') then x.parameter || ' hashes differ (different normalization)'
+            else x.parameter || ' differs'
         end                                                             as problem
-    from server_side as s
-    join browser_side as b
-        on b.capi_event_ref = s.capi_event_ref
-        and b.pixel_event_ref = s.pixel_event_ref
-        and b.parameter = s.parameter
+    from suspects as x
+    join event_values as s on s.event_ref = x.capi_event_ref and s.parameter = x.parameter
+    join event_values as b on b.event_ref = x.pixel_event_ref and b.parameter = x.parameter
 )
 select
     capi_event_ref                                                      as event_ref,
