@@ -25,8 +25,7 @@ select
     + (select coalesce(sum(case when len(items) > 0 then len(items) else 1 end), 0) from cg_data)
         as events_and_errors
 """
-_TEMP_TABLES = ("cg_records", "cg_data", "cg_events", "cg_parsed", "cg_fast", "cg_fast_records",
-                "cg_fast_misfits")
+_TEMP_TABLES = ("cg_records", "cg_data", "cg_events", "cg_parsed", "cg_fast", "cg_fast_misfits")
 
 
 class CapiGraphAdapter:
@@ -60,6 +59,7 @@ class CapiGraphAdapter:
             ignored, counted = con.execute(_COUNTS).fetchall()[0]
             outcome = ReadOutcome(rows_read=int(ignored) + int(counted), rows_ignored=int(ignored))
         con.execute(sql_text("audit.ingest.sql", "capi_graph_stage.sql"))
+        con.execute("drop view if exists cg_fast_records")
         for table in _TEMP_TABLES:
             con.execute(f"drop table if exists {table}")
         return outcome

@@ -27,7 +27,8 @@ from read_json(
     }
 );
 
-create or replace temp table cg_fast_records as
+-- a view: read twice (the fit check, then the events) it costs less than a stored copy of every list
+create or replace temp view cg_fast_records as
 with numbered as (
     select rowid - (select min(rowid) from cg_fast) + 1 as line, *
     from cg_fast
