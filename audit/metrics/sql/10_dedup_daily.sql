@@ -5,47 +5,32 @@ insert into dedup_daily (
     deduplicated_pairs, counted_by_meta, double_counts, recovered, pixel_with_dedup_key,
     pixel_unique_events, repeat_events, lost_conversions
 )
-with events_per_conversion as (
-    select
-        k.conversion_id,
-        count(*) filter (where e.channel = 'pixel')        as pixel_events,
-        count(*) filter (where e.channel = 'capi')         as capi_events
-    from stage_dedup_conversion_events k
-    join stage_dedup_events e on e.event_ref = k.event_ref
-    group by k.conversion_id
-),
+-- Events per conversion: its copies plus their repeats (what stage_dedup_conversion_events lists).
 -- Pixel copies whose CAPI copy shares a dedup key: identical dataset and event_name, and the same
--- event_id, fbp or external_id (what Meta's event coverage counts)
-shares_key as (
-    select
-        v.conversion_id,
-        p.event_id <> '' and p.event_id = c.event_id
-            or p.fbp = c.fbp
-            or list_has_any(p.external_id, c.external_id)  as shares_dedup_key
-    from event_pairs v
-    join stage_dedup_anchors p on p.event_ref = v.pixel_event_ref
-    join stage_dedup_anchors c on c.event_ref = v.capi_event_ref
-    where p.dataset_id = c.dataset_id and p.event_name = c.event_name
+-- event_id, fbp or external_id (what Meta's event coverage counts), worked out by the pairing stage.
+with shared_key as (
+    select conversion_id
+    from stage_dedup_conversions
+    where shares_dedup_key
 ),
 per_conversion as (
     select
         coalesce(v.dataset_id, 'unknown')                  as dataset_id,
         v.event_name,
         v.day,
-        n.pixel_events,
-        n.capi_events,
+        cast(v.pixel_event_ref is not null as integer) + v.pixel_repeats as pixel_events,
+        cast(v.capi_event_ref is not null as integer) + v.capi_repeats   as capi_events,
         v.pixel_event_ref is not null and v.capi_event_ref is not null as both_channels,
         v.pairing = 'deduplicated'                         as deduplicated,
         v.counted_by_meta,
         greatest(v.counted_by_meta - 1, 0)                 as double_count,
         v.pairing = 'capi_only'                            as recovered,
-        coalesce(s.shares_dedup_key, false)                as pixel_with_dedup_key,
+        s.conversion_id is not null                        as pixel_with_dedup_key,
         v.pixel_event_ref is not null                      as has_pixel,
         v.pixel_repeats + v.capi_repeats                   as repeat_events,
         v.counted_by_meta = 0                              as lost
     from event_pairs v
-    join events_per_conversion n on n.conversion_id = v.conversion_id
-    left join shares_key s on s.conversion_id = v.conversion_id
+    left join shared_key s on s.conversion_id = v.conversion_id
 )
 select
     dataset_id,

@@ -28,88 +28,152 @@ reach as (
         )                                                  as last_capi_before_preference
     from keyed
 )
-select r.event_ref
-from reach r
-join stage_dedup_anchors a on a.event_ref = r.event_ref
-where (r.channel = 'capi'
-       and r.last_pixel_in_reach >= r.window_epoch - getvariable('window_hours') * 3600)
-   or (r.channel = 'pixel'
-       and r.last_capi_before_preference >= r.window_epoch - getvariable('window_hours') * 3600);
+-- (repeats are listed too: only the anchors' rows are ever looked up)
+select event_ref
+from reach
+where (channel = 'capi'
+       and last_pixel_in_reach >= window_epoch - getvariable('window_hours') * 3600)
+   or (channel = 'pixel'
+       and last_capi_before_preference >= window_epoch - getvariable('window_hours') * 3600);
 
--- One row per conversion: matched copies and single-channel copies.
-create or replace table stage_dedup_conversions as
+-- Each anchor with its matched copy on the other channel (if any) and whether Meta counts it: only
+-- narrow tables (the matches, Meta's drops) are joined onto the anchors, which stream through.
+create or replace table stage_dedup_sides as
 with matched as (
-    select pixel_ref, capi_ref, rank_key // 10 as tier, rank_key % 10 as strength
-    from stage_dedup_matches
-),
-singles as (
+    select pixel_ref as event_ref, capi_ref as partner_ref, rank_key from stage_dedup_matches
+    union all
+    select capi_ref as event_ref, pixel_ref as partner_ref, rank_key from stage_dedup_matches
+)
+select
+    a.event_ref,
+    a.channel,
+    m.partner_ref,
+    m.rank_key // 10                                       as tier,
+    m.rank_key % 10                                        as strength,
+    a.dataset_id,
+    a.event_name,
+    a.event_id,
+    a.event_time,
+    a.window_time,
+    a.window_epoch,
+    a.has_id,
+    a.value,
+    a.currency,
+    a.repeats,
+    a.arrival,
+    d.event_ref is null                                    as counted,
+    -- the dedup keys Meta's event coverage compares, kept for matched copies only
+    case when m.partner_ref is not null then a.fbp end     as fbp,
+    case when m.partner_ref is not null then a.external_id end as external_id
+from stage_dedup_anchors a
+left join matched m on m.event_ref = a.event_ref
+left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref;
+
+-- One row per conversion: matched copies (one join of the two channels' sides) and single-channel copies.
+create or replace table stage_dedup_conversions as
+with pixel as (
     select
-        case when a.channel = 'pixel' then a.event_ref end as pixel_ref,
-        case when a.channel = 'capi' then a.event_ref end  as capi_ref,
-        0                                                  as tier,
-        0                                                  as strength
-    from stage_dedup_anchors a
-    where not exists (select 1 from stage_dedup_matches m where m.pixel_ref = a.event_ref)
-      and not exists (select 1 from stage_dedup_matches m where m.capi_ref = a.event_ref)
+        event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time, window_time,
+        window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
+    from stage_dedup_sides
+    where channel = 'pixel'
+),
+capi as (
+    select
+        event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time, window_time,
+        window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
+    from stage_dedup_sides
+    where channel = 'capi'
 ),
 conversions as (
-    select pixel_ref, capi_ref, tier, strength from matched
-    union all
-    select pixel_ref, capi_ref, tier, strength from singles
+    select
+        p.event_ref                                        as pixel_ref,
+        c.event_ref                                        as capi_ref,
+        coalesce(p.tier, c.tier, 0)                        as tier,
+        coalesce(p.strength, c.strength, 0)                as strength,
+        p.dataset_id                                       as p_dataset_id,
+        c.dataset_id                                       as c_dataset_id,
+        p.event_name                                       as p_event_name,
+        c.event_name                                       as c_event_name,
+        p.event_id                                         as p_event_id,
+        c.event_id                                         as c_event_id,
+        p.event_time                                       as p_event_time,
+        c.event_time                                       as c_event_time,
+        p.window_time                                      as p_window_time,
+        c.window_time                                      as c_window_time,
+        p.window_epoch                                     as p_window_epoch,
+        c.window_epoch                                     as c_window_epoch,
+        p.has_id                                           as p_has_id,
+        c.has_id                                           as c_has_id,
+        p.value                                            as p_value,
+        c.value                                            as c_value,
+        p.currency                                         as p_currency,
+        c.currency                                         as c_currency,
+        p.repeats                                          as p_repeats,
+        c.repeats                                          as c_repeats,
+        p.arrival                                          as p_arrival,
+        c.arrival                                          as c_arrival,
+        p.counted                                          as p_counted,
+        c.counted                                          as c_counted,
+        p.dataset_id = c.dataset_id and p.event_name = c.event_name
+            and (p.event_id <> '' and p.event_id = c.event_id
+                 or p.fbp = c.fbp
+                 or list_has_any(p.external_id, c.external_id)) as shares_dedup_key
+    from pixel p
+    full join capi c on c.event_ref = p.partner_ref
 )
 select
     case
-        when c.event_ref is null then p.event_ref
-        when p.event_ref is null then c.event_ref
-        when p.arrival <= c.arrival then p.event_ref
-        else c.event_ref
+        when capi_ref is null then pixel_ref
+        when pixel_ref is null then capi_ref
+        when p_arrival <= c_arrival then pixel_ref
+        else capi_ref
     end                                                    as conversion_id,
-    coalesce(p.dataset_id, c.dataset_id)                   as dataset_id,
-    coalesce(p.event_name, c.event_name)                   as event_name,
+    coalesce(p_dataset_id, c_dataset_id)                   as dataset_id,
+    coalesce(p_event_name, c_event_name)                   as event_name,
     case
-        when v.tier = 0 and p.event_ref is not null then 'pixel_only'
-        when v.tier = 0 then 'capi_only'
-        when v.tier = 1 then 'deduplicated'
-        when v.tier = 2 and p.event_name <> c.event_name then 'event_name_case_mismatch'
-        when v.tier = 2 then 'event_id_whitespace'
-        when v.tier = 3 then 'pair_outside_window'
-        when v.tier in (4, 5) and p.has_id and c.has_id then 'event_id_mismatch'
-        when v.tier in (4, 5) then 'event_id_missing'
+        when tier = 0 and pixel_ref is not null then 'pixel_only'
+        when tier = 0 then 'capi_only'
+        when tier = 1 then 'deduplicated'
+        when tier = 2 and p_event_name <> c_event_name then 'event_name_case_mismatch'
+        when tier = 2 then 'event_id_whitespace'
+        when tier = 3 then 'pair_outside_window'
+        when tier in (4, 5) and p_has_id and c_has_id then 'event_id_mismatch'
+        when tier in (4, 5) then 'event_id_missing'
         else 'dataset_mismatch'
     end                                                    as pairing,
     case
-        when v.tier = 0 then null
-        when v.tier = 4 then 'order_id'
-        when v.tier = 5 and v.strength = 1 then 'external_id'
-        when v.tier = 5 and v.strength = 2 then 'em'
-        when v.tier = 5 then 'fbp'
+        when tier = 0 then null
+        when tier = 4 then 'order_id'
+        when tier = 5 and strength = 1 then 'external_id'
+        when tier = 5 and strength = 2 then 'em'
+        when tier = 5 then 'fbp'
         else 'event_id'
     end                                                    as matched_by,
-    p.event_ref                                            as pixel_event_ref,
-    c.event_ref                                            as capi_event_ref,
-    p.event_name                                           as pixel_event_name,
-    c.event_name                                           as capi_event_name,
-    p.event_id                                             as pixel_event_id,
-    c.event_id                                             as capi_event_id,
-    p.window_time                                          as pixel_time,
-    c.window_time                                          as capi_time,
-    c.window_epoch - p.window_epoch                        as time_gap_seconds,
-    p.event_ref is not null and pd.event_ref is null       as pixel_counted,
-    c.event_ref is not null and cd.event_ref is null       as capi_counted,
-    coalesce(p.repeats, 0)                                 as pixel_repeats,
-    coalesce(c.repeats, 0)                                 as capi_repeats,
-    least(p.event_time, c.event_time)                      as conversion_time,
-    case when c.value is not null then c.value else p.value end       as value,
-    case when c.value is not null then c.currency else p.currency end as currency,
-    p.has_id                                               as pixel_has_id,
-    c.has_id                                               as capi_has_id,
-    p.dataset_id                                           as pixel_dataset_id,
-    c.dataset_id                                           as capi_dataset_id
-from conversions v
-left join stage_dedup_anchors p on p.event_ref = v.pixel_ref
-left join stage_dedup_anchors c on c.event_ref = v.capi_ref
-left join stage_dedup_meta_dropped pd on pd.event_ref = v.pixel_ref
-left join stage_dedup_meta_dropped cd on cd.event_ref = v.capi_ref;
+    pixel_ref                                              as pixel_event_ref,
+    capi_ref                                               as capi_event_ref,
+    p_event_name                                           as pixel_event_name,
+    c_event_name                                           as capi_event_name,
+    p_event_id                                             as pixel_event_id,
+    c_event_id                                             as capi_event_id,
+    p_window_time                                          as pixel_time,
+    c_window_time                                          as capi_time,
+    c_window_epoch - p_window_epoch                        as time_gap_seconds,
+    pixel_ref is not null and p_counted                    as pixel_counted,
+    capi_ref is not null and c_counted                     as capi_counted,
+    coalesce(p_repeats, 0)                                 as pixel_repeats,
+    coalesce(c_repeats, 0)                                 as capi_repeats,
+    least(p_event_time, c_event_time)                      as conversion_time,
+    case when c_value is not null then c_value else p_value end       as value,
+    case when c_value is not null then c_currency else p_currency end as currency,
+    p_has_id                                               as pixel_has_id,
+    c_has_id                                               as capi_has_id,
+    p_dataset_id                                           as pixel_dataset_id,
+    c_dataset_id                                           as capi_dataset_id,
+    p_arrival                                              as pixel_arrival,
+    c_arrival                                              as capi_arrival,
+    coalesce(shares_dedup_key, false)                      as shares_dedup_key
+from conversions;
 
 insert into event_pairs (
     conversion_id, dataset_id, event_name, pairing, matched_by, pixel_event_ref, capi_event_ref,
@@ -146,28 +210,56 @@ select
     currency
 from stage_dedup_conversions;
 
--- Every production event (repeats included) and the conversion it belongs to.
+-- Every production event (repeats included) and the conversion it belongs to: the anchors straight
+-- from the conversions, the (few) repeats through their anchor.
 create or replace table stage_dedup_conversion_events as
-with copies as (
-    select conversion_id, pixel_event_ref as copy_ref from stage_dedup_conversions
+with anchors as not materialized (
+    select pixel_event_ref as event_ref, conversion_id from stage_dedup_conversions
     where pixel_event_ref is not null
     union all
-    select conversion_id, capi_event_ref as copy_ref from stage_dedup_conversions
+    select capi_event_ref as event_ref, conversion_id from stage_dedup_conversions
     where capi_event_ref is not null
+),
+repeats as (
+    select event_ref, copy_ref from stage_dedup_copies where is_repeat
 )
-select s.event_ref, s.copy_ref, s.is_repeat, k.conversion_id
-from stage_dedup_copies s
-join copies k on k.copy_ref = s.copy_ref;
+select event_ref, event_ref as copy_ref, false as is_repeat, conversion_id
+from anchors
+union all
+select r.event_ref, r.copy_ref, true as is_repeat, a.conversion_id
+from repeats r
+join anchors a on a.event_ref = r.copy_ref;
 
 -- Ids reused by different conversions: per key, conversions in arrival order; every send of the second
 -- and later conversions is reported against the first conversion's copy (same channel when it has one).
+-- Keys carried by one conversion only are set aside first, grouping on a hash of the key (a collision
+-- only lets an extra key through to the exact steps below).
 create or replace table stage_dedup_reused as
-with keyed_copies as (
-    select k.conversion_id, a.event_ref as copy_ref, a.channel, a.dataset_id, a.event_name, a.event_id,
-           a.arrival
-    from stage_dedup_conversion_events k
-    join stage_dedup_anchors a on a.event_ref = k.event_ref
-    where a.has_id
+with keyed_anchors as not materialized (
+    select conversion_id, pixel_event_ref as copy_ref, 'pixel' as channel, pixel_dataset_id as dataset_id,
+           pixel_event_name as event_name, pixel_event_id as event_id, pixel_arrival as arrival
+    from stage_dedup_conversions
+    where pixel_has_id
+    union all
+    select conversion_id, capi_event_ref as copy_ref, 'capi' as channel, capi_dataset_id as dataset_id,
+           capi_event_name as event_name, capi_event_id as event_id, capi_arrival as arrival
+    from stage_dedup_conversions
+    where capi_has_id
+),
+hashed as (
+    select conversion_id, hash(dataset_id, event_name, event_id) as key_hash
+    from keyed_anchors
+),
+shared_keys as (
+    select key_hash
+    from hashed
+    group by key_hash
+    having min(conversion_id) <> max(conversion_id)
+),
+keyed_copies as (
+    select conversion_id, copy_ref, channel, dataset_id, event_name, event_id, arrival
+    from keyed_anchors
+    where hash(dataset_id, event_name, event_id) in (select key_hash from shared_keys)
 ),
 per_conversion as (
     select dataset_id, event_name, event_id, conversion_id, min(arrival) as first_arrival
