@@ -3,8 +3,17 @@
 -- tolerance of the previous send's, and received within the window of it) is a repeat: a retry or a
 -- double fire. Any other send of the key starts a new copy, which stage 4 reports as a reused id when
 -- it belongs to another conversion. Events without an id are each their own copy.
+-- Only events whose key and signature were sent more than once (found by grouping on a hash of them;
+-- a collision only lets an extra event through) go through the ordered steps; the rest are their own copy.
 create or replace table stage_dedup_copies as
-with keyed as (
+with sent_again as (
+    select hash(channel, dataset_id, event_name, event_id, signature) as send_hash
+    from stage_dedup_events
+    where has_id
+    group by send_hash
+    having count(*) > 1
+),
+keyed as (
     select
         event_ref,
         channel,
@@ -25,6 +34,7 @@ with keyed as (
         ))                                                 as event_time_moved_s
     from stage_dedup_events
     where has_id
+      and hash(channel, dataset_id, event_name, event_id, signature) in (select send_hash from sent_again)
 ),
 starts as (
     select
@@ -74,14 +84,23 @@ from copies
 union all
 select event_ref, event_ref as copy_ref, false as is_repeat
 from stage_dedup_events
+where has_id
+  and hash(channel, dataset_id, event_name, event_id, signature) not in (select send_hash from sent_again)
+union all
+select event_ref, event_ref as copy_ref, false as is_repeat
+from stage_dedup_events
 where not has_id;
 
--- The first send of every copy: what pairing works on.
+-- The first send of every copy: what pairing works on (every production event but the few repeats).
 create or replace table stage_dedup_anchors as
-with repeat_counts as (
-    select copy_ref, count(*) as repeats
+with repeats as (
+    select event_ref, copy_ref
     from stage_dedup_copies
     where is_repeat
+),
+repeat_counts as (
+    select copy_ref, count(*) as repeats
+    from repeats
     group by copy_ref
 )
 select
@@ -104,7 +123,6 @@ select
     e.fbp,
     e.arrival,
     coalesce(r.repeats, 0)                                 as repeats
-from stage_dedup_events e
-join stage_dedup_copies c on c.event_ref = e.event_ref
+from dedup_production() e
 left join repeat_counts r on r.copy_ref = e.event_ref
-where not c.is_repeat;
+where e.event_ref not in (select event_ref from repeats);
