@@ -2,7 +2,7 @@
 -- unnested, NULLs dropped), with what stage 3 needs of its event (channel, time, whether the loader hashed
 -- the field, the landing URL's fbclid for fbc) so it never joins events again.
 -- kind: hashed (Meta wants SHA-256), external_id, fbc, fbp, ip, ua.
--- A table macro, not a table: stage 3 reads it once, and writing millions of rows to disk costs more.
+-- A table macro, not a table: writing millions of rows to disk costs more than reading the events again.
 drop table if exists stage_mq_values;
 
 create or replace macro mq_values_sent() as table

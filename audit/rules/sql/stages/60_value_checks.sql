@@ -3,7 +3,8 @@
 -- Checks of the value alone run once per distinct value; only fbc timing and the landing-page click id
 -- depend on the event.
 create or replace table stage_mq_value_checks as
-with values_sent as materialized (
+with values_sent as not materialized (
+    -- read twice, never buffered: the distinct values below only read kind, parameter and value
     select value_id, event_ref, channel, event_time, parameter, kind, value, hashed_on_load, url_click_id
     from mq_values_sent()
 ),
