@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,12 @@ FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit
 # Stage tables computed over every event of the workspace (not per event): replaced, never merged.
 GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
+# Intermediate tables kept after an audit: the value checks and lookups docs/match_quality.md shows
+# analysts, the shared IPs the next incremental audit compares with, and whatever the metrics read.
+# The other stage tables are dropped (an incremental audit would otherwise have to keep them current).
+DOCUMENTED_STAGES = frozenset({"stage_mq_value_checks", "stage_mq_ip_classes", "stage_mq_user_agents",
+                               "stage_mq_shared_ips"})
+STAGE_NAME = re.compile(r"\bstage_\w+")
 NOT_AUDITED = "not in (select event_ref from audited_events)"
 NOT_IN_EVENTS = "not in (select event_ref from events)"
 
@@ -84,6 +91,20 @@ def _code_digest() -> str:
             if path.suffix in (".sql", ".toml", ".py"):
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def kept_stages() -> frozenset[str]:
+    """Stage tables an audit leaves in the workspace (the rest are intermediate and dropped)."""
+    read = {name for _, text in sql_files("audit.metrics", "sql") for name in STAGE_NAME.findall(text)}
+    return DOCUMENTED_STAGES | read
+
+
+def drop_intermediate(con) -> None:
+    """Drop the stage tables nothing reads after the audit."""
+    for table in _tables(con, "main"):
+        if table.startswith("stage_") and table not in kept_stages():
+            con.execute(f"drop table main.{table}")
 
 
 def _scalar(con, query: str, params: list | None = None):
@@ -138,6 +159,7 @@ def run(
         run_audit(con, settings, progress=note)
         mode, new, reaudited = "full", total, total
     con.execute(f"drop schema if exists {SCOPE} cascade")
+    drop_intermediate(con)
     if mode != "unchanged":
         _remember_audited(con, incremental=mode == "incremental")
     seconds = time.perf_counter() - started
@@ -224,8 +246,7 @@ def _merge(con, table: str) -> None:
         " and database_name = current_database()", [SCOPE, table]).fetchall()}
     src, dst = f"{SCOPE}.{table}", f"main.{table}"
     if table not in _tables(con, "main"):
-        con.execute(f"create table {dst} as select * from {src}")
-        return
+        return  # an intermediate table the workspace does not keep
     in_scope = "in (select event_ref from scope_events)"
     if table in GLOBAL_TABLES:
         con.execute(f"delete from {dst}")
