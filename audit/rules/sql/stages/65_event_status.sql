@@ -3,6 +3,10 @@
 -- bit 14 = client_user_agent, mq_parameter_bit), so the metrics group events first and expand the
 -- few distinct masks to parameters afterwards.
 
+-- Tables this stage wrote before (15 rows per event; keys per event), left by earlier audits.
+drop table if exists stage_mq_param_status;
+drop table if exists stage_mq_event_keys;
+
 -- Bit of a customer-information parameter in the masks (NULL for any other key).
 create or replace macro mq_parameter_bit(p) as
     cast(1 as integer) << (list_position(['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country',
