@@ -1,14 +1,14 @@
 -- Incremental audit, step 2: the events to re-audit before widening: events not covered by the last
--- audit, and server events on an IP whose count of users changed where it matters (it crosses the
--- shared-IP threshold, or is above it: the finding names the count). `scope_new_shared_ips` is the
--- shared-IP table recomputed over every event; main's stage_mq_shared_ips is the last audit's.
+-- audit, and server events on an IP whose count of users crossed the shared-IP threshold (which makes
+-- the IP shared or no longer shared for every event on it). `scope_new_shared_ips` is the shared-IP
+-- table recomputed over every event; main's stage_mq_shared_ips is the last audit's.
 create or replace temp table scope_events as
 with changed_ips as (
     select coalesce(n.ip, o.ip)                                             as ip
     from scope_new_shared_ips as n
     full join stage_mq_shared_ips as o on o.ip = n.ip
-    where n.users is distinct from o.users
-      and greatest(coalesce(n.users, 0), coalesce(o.users, 0)) >= getvariable('shared_ip_min_users')
+    where (coalesce(n.users, 0) >= getvariable('shared_ip_min_users'))
+       <> (coalesce(o.users, 0) >= getvariable('shared_ip_min_users'))
 )
 select event_ref, 0 as round
 from all_events
