@@ -74,7 +74,7 @@ capi as (
 ),
 -- CAPI copies under each neighbouring time bucket, for the banded joins
 capi_banded as (
-    select event_ref, dataset_id, folded_name, trimmed_id, order_id, window_epoch, arrival,
+    select event_ref, dataset_id, folded_name, trimmed_id, order_id, window_epoch,
            unnest([bucket - 1, bucket, bucket + 1])                    as near_bucket
     from capi
 ),
@@ -105,10 +105,7 @@ id_pair_facts as (
             or coalesce(p.currency <> c.currency, false)
             or coalesce(not list_has_any(p.external_id, c.external_id)
                         and len(p.external_id) > 0 and len(c.external_id) > 0, false)
-            or coalesce(p.fbp <> c.fbp, false)                         as other_conflict,
-        abs(coalesce(c.window_epoch - p.window_epoch, 0))              as abs_gap_s,
-        p.arrival                                                      as pixel_arrival,
-        c.arrival                                                      as capi_arrival
+            or coalesce(p.fbp <> c.fbp, false)                         as other_conflict
     from id_pairs k
     join pixel p on p.event_ref = k.pixel_ref
     join capi c on c.event_ref = k.capi_ref
@@ -123,17 +120,12 @@ key_tiers as (
             when same_dataset and same_folded_name and not same_keys and in_window then 2
             when same_dataset and same_keys and not other_conflict then 3
             when not same_dataset and same_keys and in_window then 6
-        end                                                            as tier,
-        abs_gap_s,
-        pixel_arrival,
-        capi_arrival
+        end                                                            as tier
     from id_pair_facts
     where not order_conflict
 ),
 same_order as (
-    select p.event_ref as pixel_ref, c.event_ref as capi_ref,
-           abs(coalesce(c.window_epoch - p.window_epoch, 0)) as abs_gap_s,
-           p.arrival as pixel_arrival, c.arrival as capi_arrival
+    select p.event_ref as pixel_ref, c.event_ref as capi_ref
     from pixel p
     join capi c
         on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
@@ -142,9 +134,7 @@ same_order as (
       and not coalesce(c.trimmed_id = p.trimmed_id, false)
       and coalesce(abs(c.window_epoch - p.window_epoch), 0) <= s.window_s
     union all
-    select p.event_ref as pixel_ref, c.event_ref as capi_ref,
-           abs(coalesce(c.window_epoch - p.window_epoch, 0)) as abs_gap_s,
-           p.arrival as pixel_arrival, c.arrival as capi_arrival
+    select p.event_ref as pixel_ref, c.event_ref as capi_ref
     from pixel p
     join capi_banded c
         on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
@@ -166,10 +156,7 @@ same_customer as (
     select
         p.event_ref                                                    as pixel_ref,
         c.event_ref                                                    as capi_ref,
-        min(case pk.kind when 'external_id' then 1 when 'em' then 2 else 3 end) as strength,
-        any_value(abs(coalesce(c.window_epoch - p.window_epoch, 0)))   as abs_gap_s,
-        any_value(p.arrival)                                           as pixel_arrival,
-        any_value(c.arrival)                                           as capi_arrival
+        min(case pk.kind when 'external_id' then 1 when 'em' then 2 else 3 end) as strength
     from stage_dedup_user_keys pk
     cross join settings s
     join user_keys_banded ck
@@ -184,23 +171,25 @@ same_customer as (
       and not coalesce(p.order_id <> c.order_id, false)
     group by p.event_ref, c.event_ref
 ),
--- gap and arrivals depend only on the two copies, so any row of a pair carries the same ones
 all_candidates as (
-    select pixel_ref, capi_ref, tier, 0 as strength, abs_gap_s, pixel_arrival, capi_arrival
-    from key_tiers where tier is not null
+    select pixel_ref, capi_ref, tier, 0 as strength from key_tiers where tier is not null
     union all
-    select pixel_ref, capi_ref, 4 as tier, 0 as strength, abs_gap_s, pixel_arrival, capi_arrival
-    from same_order
+    select pixel_ref, capi_ref, 4 as tier, 0 as strength from same_order
     union all
-    select pixel_ref, capi_ref, 5 as tier, strength, abs_gap_s, pixel_arrival, capi_arrival
-    from same_customer
+    select pixel_ref, capi_ref, 5 as tier, strength from same_customer
+),
+strongest as (
+    select pixel_ref, capi_ref, min(tier * 10 + strength) as rank_key
+    from all_candidates
+    group by pixel_ref, capi_ref
 )
 select
-    pixel_ref,
-    capi_ref,
-    min(tier * 10 + strength)                                          as rank_key,
-    any_value(abs_gap_s)                                               as abs_gap_s,
-    any_value(pixel_arrival)                                           as pixel_arrival,
-    any_value(capi_arrival)                                            as capi_arrival
-from all_candidates
-group by pixel_ref, capi_ref;
+    s.pixel_ref,
+    s.capi_ref,
+    s.rank_key,
+    abs(coalesce(c.window_epoch - p.window_epoch, 0))                  as abs_gap_s,
+    p.arrival                                                          as pixel_arrival,
+    c.arrival                                                          as capi_arrival
+from strongest s
+join stage_dedup_anchors p on p.event_ref = s.pixel_ref
+join stage_dedup_anchors c on c.event_ref = s.capi_ref;
