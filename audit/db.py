@@ -30,15 +30,18 @@ def sql_files(package: str, folder: str = "") -> list[tuple[str, str]]:
     )
 
 
+DEFAULT_LIMIT_CAP_GB = 3  # the audit of 10 M events a side completes within it; 1 M a side runs no slower
+
+
 def default_memory_limit() -> str:
-    """Half of the machine's RAM, in GB, as DuckDB wants it."""
+    """A quarter of the machine's RAM, at most 3 GB and at least 1 GB, as DuckDB wants it."""
     try:
         import psutil
 
         total = psutil.virtual_memory().total
     except Exception:  # psutil missing or unsupported: let DuckDB decide
         return ""
-    return f"{max(1, int(total / 2**30 / 2))}GB"
+    return f"{max(1, min(DEFAULT_LIMIT_CAP_GB, int(total / 2**30 / 4)))}GB"
 
 
 def connect(path: str | Path | None = None, read_only: bool = False, memory_limit: str | None = None):

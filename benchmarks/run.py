@@ -49,10 +49,10 @@ def machine() -> dict:
 
 
 def default_memory_limit() -> str:
-    """The audit's default DuckDB memory limit (half the RAM), without importing DuckDB here."""
+    """The audit's default DuckDB memory limit (audit.db.default_memory_limit), without importing DuckDB."""
     import psutil
 
-    return f"{max(1, int(psutil.virtual_memory().total / 2**30 / 2))}GB"
+    return f"{max(1, min(3, int(psutil.virtual_memory().total / 2**30 / 4)))}GB"
 
 
 def audit_cmd(*args: str) -> list[str]:
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> dict:
         steps.append(run_step("load Parquet (ours)", audit_cmd("load", "--db", str(ours), *pq_files, *limit),
                               logs / "load_parquet.log", total))
     if "audit" in args.steps:
-        steps.append(run_step("audit (ours)", audit_cmd("audit", "--db", str(ours), *limit),
+        steps.append(run_step("audit (ours)", audit_cmd("audit", "--db", str(ours), "--full", *limit),
                               logs / "audit.log", total))
     if "load_jsonl" in args.steps:
         ours_jsonl.unlink(missing_ok=True)
@@ -204,7 +204,7 @@ def report(result: dict, command: str) -> str:
         f"Machine: {m['cores']} cores, {m['memory']} RAM ({m['available']} free at start), load average "
         f"{m['load_average']:.1f} at start (shared with other engineers' jobs: figures are noisy), DuckDB "
         f"{m['duckdb']}, Python {m['python']}; memory limit {result['memory_limit']}"
-        f"{' (given)' if result['limit_given'] else ' (default: half the RAM)'}.  ",
+        f"{' (given)' if result['limit_given'] else ' (default: a quarter of the RAM, at most 3 GB)'}.  ",
         f"Inputs: {ev['pixel']:,} Pixel + {ev['capi']:,} CAPI events "
         f"({man['generated_a_side']:,} a side generated, {man['copies']} time-shifted copies); "
         f"Parquet {man['bytes']['parquet'] / 1e6:,.0f} MB, "

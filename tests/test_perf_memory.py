@@ -31,6 +31,19 @@ def test_default_limit_is_set(monkeypatch):
         con.close()
 
 
+@pytest.mark.parametrize(("ram_gb", "expected"), [(4, "1GB"), (8, "2GB"), (24, "3GB"), (128, "3GB")])
+def test_default_limit_is_a_quarter_of_the_ram_at_most_3gb(monkeypatch, ram_gb, expected):
+    import psutil
+
+    from audit.db import default_memory_limit
+
+    class Memory:
+        total = ram_gb * 2**30
+
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: Memory)
+    assert default_memory_limit() == expected
+
+
 def test_spill_folder_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CAPI_AUDIT_TEMP_DIR", str(tmp_path / "spill"))
     con = connect(tmp_path / "a.duckdb")

@@ -60,8 +60,8 @@ def audit_cmd(
         False, "--full", help="Re-audit every event, even where an incremental audit would be exact."
     ),
     memory_limit: str | None = typer.Option(
-        None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: half the RAM); "
-        "past it, work spills to disk next to the database."
+        None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: a quarter of the RAM, "
+        "at most 3GB); past it, work spills to disk next to the database."
     ),
 ) -> None:
     """Load the logs (if given), then audit everything in the database and print the headline numbers."""

@@ -91,8 +91,8 @@ def load_cmd(
     ),
     replace: bool = typer.Option(False, "--replace", help="Reload files loaded before."),
     memory_limit: str | None = typer.Option(
-        None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: half the RAM); "
-        "past it, work spills to disk next to the database."
+        None, "--memory-limit", help="Most memory DuckDB may use, e.g. 4GB (default: a quarter of the RAM, "
+        "at most 3GB); past it, work spills to disk next to the database."
     ),
 ) -> None:
     """Load logs into the audit database: prints read / loaded / set aside / ignored per file."""
