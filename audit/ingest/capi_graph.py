@@ -70,7 +70,7 @@ class CapiGraphAdapter:
         script = sql_text("audit.ingest.sql", "capi_graph_fast.sql").replace("{path}", sql_str(str(path)))
         try:
             con.execute(script)
-        except duckdb.Error:
+        except (duckdb.Error, UnicodeDecodeError):  # DuckDB may quote invalid UTF-8 in its message
             return None
         if con.execute("select count(*) from cg_fast_misfits").fetchall()[0][0]:
             return None

@@ -102,7 +102,7 @@ class TableAdapter:
         try:
             self._check_columns(path, ctx, sources)
             con.execute(self._insert(sources, ctx))
-        except duckdb.Error:  # a row that is not an object, a key twice in one object, ...
+        except (duckdb.Error, UnicodeDecodeError):  # a row that is not an object, a key twice, ...
             return None
         finally:
             con.execute("drop view if exists tb_src")

@@ -44,7 +44,7 @@ def jsonl_fast_sources(con, path: Path, mapping: dict[str, str]) -> list[Source]
     src = sql_str(str(path))
     try:
         found = con.execute(_KEYS.format(path=src)).fetchall()
-    except duckdb.Error:  # not valid JSON somewhere
+    except (duckdb.Error, UnicodeDecodeError):  # not valid JSON somewhere
         return None
     # a blank key can name no column: its value is left out, as on the line-by-line path
     keys = [k for (k,) in found if k.strip()]
@@ -65,7 +65,7 @@ def jsonl_fast_sources(con, path: Path, mapping: dict[str, str]) -> list[Source]
         try:
             if con.execute(_NULLS.format(path=src, paths=paths)).fetchall()[0][0]:
                 return None
-        except duckdb.Error:
+        except (duckdb.Error, UnicodeDecodeError):
             return None
     columns = "{" + ", ".join(f"{sql_str(k)}: 'JSON'" for k in keys) + "}"
     con.execute(_VIEW.format(path=src, columns=columns))
