@@ -104,9 +104,10 @@ def test_every_page_renders_its_charts(server, tmp_path):
                 page.goto(f"{server}/{'' if slug == 'overview' else slug}")
                 settle(page)
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-                page.wait_for_function(
-                    f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-                    timeout=60_000,
+                page.wait_for_function(  # plots drawn (each has main-svg layers), not svg layers counted
+                    "n => [...document.querySelectorAll('.js-plotly-plot')]"
+                    ".filter(e => e.querySelector('.main-svg')).length >= n",
+                    arg=charts, timeout=60_000,
                 )
                 drawn = page.locator(".js-plotly-plot").count()
                 assert drawn >= charts, f"{slug}: {drawn} charts drawn, expected {charts}"
