@@ -32,7 +32,7 @@ def audited_sample(tmp_path_factory) -> Path:
     """The generated sample, loaded and audited once per test session (also used by the views-doc
     and notebook tests); built in memory, then saved as a DuckDB file."""
     from audit.ingest import load_files
-    from audit.rules.engine import run_audit
+    from audit.rules.incremental import run as run_audit  # as `capi-audit audit` does: records audit_runs
     from audit.sample import generate
 
     root = tmp_path_factory.getbasetemp() / "report-sample"
