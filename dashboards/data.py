@@ -45,6 +45,7 @@ class Status:
     events: int
     audited: bool
     error: str | None = None
+    not_audited: int = 0  # events loaded after the last `capi-audit audit`
 
 
 @st.cache_data(show_spinner=False, ttl=60)
@@ -57,9 +58,12 @@ def _status(path: str | None) -> Status:
         cur = _connection(path).cursor()
         tables = queries.existing_tables(cur)
         events = cur.execute("select count(*) from events").fetchall()[0][0] if "events" in tables else 0
+        not_audited = cur.execute(
+            "select count(*) from events where event_ref not in (select event_ref from audited_events)"
+        ).fetchall()[0][0] if {"events", "audited_events"} <= tables else 0
     except Exception as exc:  # a locked or foreign file: say so on the page instead of crashing
         return Status(path, True, 0, False, str(exc))
-    return Status(path, True, int(events), all(t in tables for t in OUTPUT_TABLES))
+    return Status(path, True, int(events), all(t in tables for t in OUTPUT_TABLES), None, int(not_audited))
 
 
 def status() -> Status:

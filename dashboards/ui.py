@@ -36,6 +36,11 @@ def ready(need_audit: bool = True) -> bool:
         st.info("These events have not been audited yet. Run "
                 f"`capi-audit audit --pixel PIXEL_LOG --capi CAPI_LOG --db {s.path}`, then reload this page.")
         return False
+    if s.not_audited:
+        loaded = "1 event was" if s.not_audited == 1 else f"{s.not_audited:,} events were"
+        st.warning(f"{loaded} loaded after the last audit and {'is' if s.not_audited == 1 else 'are'} not in "
+                   f"these numbers yet. Run `capi-audit audit --db {s.path}` (it re-audits only what the new "
+                   "events change), then reload this page.")
     return True
 
 

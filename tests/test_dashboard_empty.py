@@ -50,3 +50,19 @@ def test_password_gate_hides_pages_until_the_right_password(empty_db, monkeypatc
     at.text_input(key="password").input("s3cret").run()
     assert not at.exception
     assert "No events loaded yet" in texts(at)
+
+
+def test_events_loaded_after_the_last_audit_are_announced(tmp_path, monkeypatch):
+    from eventsets import capi, pixel, store
+
+    from audit.db import connect
+    from audit.rules.incremental import run
+
+    db = tmp_path / "stale.duckdb"
+    con = store([pixel("Purchase", "a-1", "2026-11-02T10:00:00Z", value=10, currency="EUR")], connect(db))
+    run(con)
+    store([capi("Purchase", "a-1", "2026-11-02T10:00:03Z", value=10, currency="EUR")], con)
+    con.close()
+    at = app_test(db, monkeypatch)
+    assert not at.exception, at.exception
+    assert "1 event was loaded after the last audit and is not in these numbers yet" in texts(at)
