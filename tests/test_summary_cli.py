@@ -72,6 +72,31 @@ def test_rerunning_audit_rebuilds_the_same_outputs(tmp_path, logs):
     assert summary_json(db) == first
 
 
+def test_audit_after_a_new_file_is_incremental_and_says_so(tmp_path, logs):
+    db = tmp_path / "w.duckdb"
+    px, cp = logs
+    views = tmp_path / "views.txt"  # ten page views of other visitors, before the server log arrives
+    views.write_text("".join(
+        f"https://www.facebook.com/tr/?id=111&ev=ViewContent&eid=v-{i}&ts=17620{i:02d}0000000"
+        f"&dl=https%3A%2F%2Fshop.example.com%2Fp&fbp=fb.1.1762000000000.{100 + i}\n" for i in range(10)))
+    first = runner.invoke(app, ["audit", "--db", str(db), "--pixel", str(px), "--pixel", str(views),
+                                "--dataset", "111"])
+    assert "Full audit of 12 events" in first.output and "first audit of this workspace" in first.output
+    second = runner.invoke(app, ["audit", "--db", str(db), "--capi", str(cp), "--dataset", "111"])
+    assert second.exit_code == 0, second.output
+    assert "Incremental audit" in second.output and "2 new events, 4 of 14 re-audited" in second.output
+    incremental = summary_json(db)
+    again = runner.invoke(app, ["audit", "--db", str(db)])
+    assert "Nothing new since the last audit" in again.output
+    full = runner.invoke(app, ["audit", "--db", str(db), "--full"])
+    assert "Full audit of 14 events" in full.output and "asked for a full audit" in full.output
+    assert summary_json(db) == incremental
+    con = connect(db, read_only=True)
+    modes = [m for (m,) in con.execute("select mode from audit_runs order by run_at").fetchall()]
+    con.close()
+    assert modes == ["full", "incremental", "unchanged", "full"]
+
+
 def make_db(tmp_path: Path, rows: list[dict]) -> Path:
     db = tmp_path / "events.duckdb"
     con = connect(db)
