@@ -20,17 +20,7 @@ with ranked as (
     where day between $start and $end
       and ($dataset is null or coalesce(dataset_id, 'unknown') = $dataset)
 )
-select
-    rule_id,
-    severity,
-    event_ref,
-    paired_event_ref,
-    channel,
-    event_name,
-    event_id,
-    event_time,
-    field,
-    detail
+select * exclude (example_rank)
 from ranked
 where example_rank <= 3
 order by rule_id, example_rank
