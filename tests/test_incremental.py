@@ -63,6 +63,11 @@ def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_
     assert second.mode == "incremental", second.reason
     assert 0 < second.new_events <= second.reaudited_events < second.events
     assert differences(full, tmp_path / "inc.duckdb") == {}
+    con = connect(tmp_path / "inc.duckdb", read_only=True)
+    ids, distinct = con.execute(
+        "select count(*), count(distinct value_id) from stage_mq_value_checks").fetchone()
+    con.close()
+    assert ids == distinct  # value ids stay unique after the merge
 
 
 def test_nothing_new_changes_nothing(generated, tmp_path):
