@@ -32,6 +32,7 @@ from audit.rules.engine import (
     audit_events,
     define_all_events,
     rule_counts,
+    run_audit,
     run_metrics,
     run_stage,
     set_variables,
@@ -131,33 +132,28 @@ def run(
     full: bool = False,
 ) -> AuditRun:
     """Audit the workspace: incrementally when that is exact and cheaper, else in full."""
-    from audit.rules.engine import run_audit
-
     settings = settings or AuditSettings()
     note = progress or (lambda _msg: None)
     started = time.perf_counter()
     con.execute(STATE_SQL)
-    print_ = fingerprint(settings)
+    current = fingerprint(settings)
     total = _scalar(con, "select count(*) from events")
-    reason = "asked for a full audit" if full else full_reason(con, print_)
-    new = reaudited = total
+    reason = "asked for a full audit" if full else full_reason(con, current)
+    mode, new, reaudited = "full", total, total
     if reason is None:
         new = _scalar(con, f"select count(*) from events where event_ref {NOT_AUDITED}")
         reaudited = _scope(con, settings, note)
         if new == 0 and reaudited == 0:
-            reason = "nothing new since the last audit"
+            mode, reason = "unchanged", "nothing new since the last audit"
         elif reaudited > FULL_SHARE * total:
             reason = f"the new events touch {reaudited:,} of {total:,} events"
-    if reason is None:
+            new = reaudited = total
+        else:
+            mode, reason = "incremental", f"{new:,} new events; {reaudited:,} events re-audited"
+    if mode == "incremental":
         _audit_scope(con, settings, note)
-        mode = "incremental"
-        reason = f"{new:,} new events; {reaudited:,} events re-audited"
-    elif reason == "nothing new since the last audit":
-        mode = "unchanged"
-        reaudited = 0
-    else:
+    elif mode == "full":
         run_audit(con, settings, progress=note)
-        mode, new, reaudited = "full", total, total
     con.execute(f"drop schema if exists {SCOPE} cascade")
     drop_intermediate(con)
     if mode != "unchanged":
@@ -165,7 +161,7 @@ def run(
     seconds = time.perf_counter() - started
     con.execute(
         "insert into audit_runs values (now(), ?, ?, ?, ?, ?, ?, ?)",
-        [mode, reason, total, new, reaudited, seconds, print_],
+        [mode, reason, total, new, reaudited, seconds, current],
     )
     return AuditRun(mode, reason, total, new, reaudited, seconds, rule_counts(con))
 
