@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from run import RESULTS, machine  # noqa: E402
+from run import machine, machine_line, publish  # noqa: E402
 
 PAGES = {
     "Overview": None,
@@ -79,8 +79,7 @@ def main() -> None:
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: dashboard pages on {events:,} events",
         "",
         f"Command: `python benchmarks/dashboard.py {' '.join(sys.argv[1:])}`  ",
-        f"Machine: {info['cores']} cores, {info['memory']} RAM, load average {info['load_average']:.1f} "
-        "at start (shared). Server-side time per page (queries and figures, Streamlit AppTest).",
+        machine_line(info) + " Server-side time per page (queries and figures, Streamlit AppTest).",
         "",
         "| page | first view s | again s | under 2 s |",
         "|---|---:|---:|---|",
@@ -88,11 +87,7 @@ def main() -> None:
     for name, cold, warm in rows:
         verdict = "yes" if max(cold, warm) < TARGET_S else "no"
         lines.append(f"| {name} | {cold:.2f} | {warm:.2f} | {verdict} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_record:
-        with open(RESULTS, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish("\n".join(lines) + "\n", record=not args.no_record)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from measure import run_step  # noqa: E402
 from prepare import GENERATED_FILES  # noqa: E402
-from run import RESULTS, audit_cmd, gib, machine  # noqa: E402
+from run import audit_cmd, gib, machine, machine_line, publish  # noqa: E402
 
 _RECEIVED = "coalesce(sent_at, event_time)"
 
@@ -106,8 +106,7 @@ def main() -> None:
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: re-audit after appending one day",
         "",
         f"Command: `python benchmarks/incremental.py {' '.join(sys.argv[1:])}`  ",
-        f"Machine: {info['cores']} cores, {info['memory']} RAM, load average {info['load_average']:.1f} "
-        "at start (shared).",
+        machine_line(info),
         "",
         "| audit | events | wall s | CPU s | peak RSS |",
         "|---|---:|---:|---:|---:|",
@@ -121,11 +120,7 @@ def main() -> None:
         f"- the incremental run: {mode}",
         f"- outputs of the incremental and the full re-audit: {same.stdout.strip().splitlines()[-1]}",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_record:
-        with open(RESULTS, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish("\n".join(lines) + "\n", record=not args.no_record)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,20 @@ def machine() -> dict:
     }
 
 
+def machine_line(info: dict) -> str:
+    """The short machine line of a results section."""
+    return (f"Machine: {info['cores']} cores, {info['memory']} RAM, load average {info['load_average']:.1f} "
+            "at start (shared).")
+
+
+def publish(text: str, record: bool) -> None:
+    """Print a results section and, unless told not to, append it to benchmarks/results.md."""
+    print(text)
+    if record:
+        with open(RESULTS, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+
+
 def default_memory_limit() -> str:
     """The audit's default DuckDB memory limit (audit.db.default_memory_limit), without importing DuckDB."""
     import psutil
@@ -265,11 +279,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
-    text = report(run(args), command)
-    print(text)
-    if not args.no_record:
-        with open(RESULTS, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish(report(run(args), command), record=not args.no_record)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ Floating-point columns are compared rounded to 6 decimals (sums in parallel diff
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -18,9 +19,10 @@ from audit.db import sql_text
 TABLE = re.compile(r"create or replace table (\w+)", re.IGNORECASE)
 
 
-def output_tables() -> list[str]:
+@functools.cache
+def output_tables() -> tuple[str, ...]:
     """Every audit output table, in the order audit/schema/outputs.sql creates them (plus `rules`)."""
-    return [*TABLE.findall(sql_text("audit.schema", "outputs.sql")), "rules"]
+    return (*TABLE.findall(sql_text("audit.schema", "outputs.sql")), "rules")
 
 
 def _select(con, catalog: str, table: str) -> str:

@@ -216,8 +216,9 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> N
     note("merging the re-audited events")
     con.execute("begin transaction")
     try:
+        kept = set(_tables(con, "main"))  # tables the workspace keeps; the scope's others are intermediate
         for table in _tables(con, SCOPE):
-            if table != "events":
+            if table != "events" and table in kept:
                 _merge(con, table)
         for table in output_tables():
             if table not in PER_EVENT_OUTPUTS and table != "rules":
@@ -236,13 +237,11 @@ def _tables(con, schema: str) -> list[str]:
 
 
 def _merge(con, table: str) -> None:
-    """Replace the scope's rows of one table in main with the scope run's rows."""
+    """Replace the scope's rows of one kept table in main with the scope run's rows."""
     cols = {c for (c,) in con.execute(
         "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
         " and database_name = current_database()", [SCOPE, table]).fetchall()}
     src, dst = f"{SCOPE}.{table}", f"main.{table}"
-    if table not in _tables(con, "main"):
-        return  # an intermediate table the workspace does not keep
     in_scope = "in (select event_ref from scope_events)"
     if table in GLOBAL_TABLES:
         con.execute(f"delete from {dst}")

@@ -71,19 +71,17 @@ left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref;
 
 -- One row per conversion: matched copies (one join of the two channels' sides) and single-channel copies.
 create or replace table stage_dedup_conversions as
-with pixel as (
+with sides as (
     select
-        event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time, window_time,
-        window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
+        channel, event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time,
+        window_time, window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
     from stage_dedup_sides
-    where channel = 'pixel'
+),
+pixel as (
+    select * exclude (channel) from sides where channel = 'pixel'
 ),
 capi as (
-    select
-        event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time, window_time,
-        window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
-    from stage_dedup_sides
-    where channel = 'capi'
+    select * exclude (channel) from sides where channel = 'capi'
 ),
 conversions as (
     select

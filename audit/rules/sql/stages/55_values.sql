@@ -6,58 +6,38 @@
 drop table if exists stage_mq_values;
 
 create or replace macro mq_values_sent() as table
-with hashed_lists as (
-    select event_ref, channel, event_time, 'em' as parameter,
-        list_contains(pii_hashed_on_load, 'em') as hashed_on_load, unnest(em) as value from events
-    union all select event_ref, channel, event_time, 'ph', list_contains(pii_hashed_on_load, 'ph'), unnest(ph)
-    from events
-    union all select event_ref, channel, event_time, 'fn', list_contains(pii_hashed_on_load, 'fn'), unnest(fn)
-    from events
-    union all select event_ref, channel, event_time, 'ln', list_contains(pii_hashed_on_load, 'ln'), unnest(ln)
-    from events
-    union all select event_ref, channel, event_time, 'ge', list_contains(pii_hashed_on_load, 'ge'), unnest(ge)
-    from events
-    union all select event_ref, channel, event_time, 'db', list_contains(pii_hashed_on_load, 'db'), unnest(db)
-    from events
-    union all select event_ref, channel, event_time, 'ct', list_contains(pii_hashed_on_load, 'ct'), unnest(ct)
-    from events
-    union all select event_ref, channel, event_time, 'st', list_contains(pii_hashed_on_load, 'st'), unnest(st)
-    from events
-    union all select event_ref, channel, event_time, 'zp', list_contains(pii_hashed_on_load, 'zp'), unnest(zp)
-    from events
-    union all select event_ref, channel, event_time, 'country', list_contains(pii_hashed_on_load, 'country'),
-        unnest(country)
-    from events
-),
-external_ids as (
-    select event_ref, channel, event_time, 'external_id' as parameter,
-        list_contains(pii_hashed_on_load, 'external_id') as hashed_on_load, unnest(external_id) as value
-    from events
-),
-scalars as (
-    select event_ref, channel, event_time, 'fbc' as parameter, 'fbc' as kind,
-        list_contains(pii_hashed_on_load, 'fbc') as hashed_on_load, fbc as value, event_source_url
-    from events
-    union all select event_ref, channel, event_time, 'fbp', 'fbp', list_contains(pii_hashed_on_load, 'fbp'), fbp,
-        null
-    from events
-    union all select event_ref, channel, event_time, 'client_ip_address', 'ip',
-        list_contains(pii_hashed_on_load, 'client_ip_address'), client_ip_address, null
-    from events
-    union all select event_ref, channel, event_time, 'client_user_agent', 'ua',
-        list_contains(pii_hashed_on_load, 'client_user_agent'), client_user_agent, null
+-- one pass over events: each event's fields as (parameter, kind, values) rows, then one row per value
+with fields as (
+    select
+        event_ref,
+        channel,
+        event_time,
+        pii_hashed_on_load,
+        event_source_url,
+        unnest([
+            {'parameter': 'em', 'kind': 'hashed', 'vals': em},
+            {'parameter': 'ph', 'kind': 'hashed', 'vals': ph},
+            {'parameter': 'fn', 'kind': 'hashed', 'vals': fn},
+            {'parameter': 'ln', 'kind': 'hashed', 'vals': ln},
+            {'parameter': 'ge', 'kind': 'hashed', 'vals': ge},
+            {'parameter': 'db', 'kind': 'hashed', 'vals': db},
+            {'parameter': 'ct', 'kind': 'hashed', 'vals': ct},
+            {'parameter': 'st', 'kind': 'hashed', 'vals': st},
+            {'parameter': 'zp', 'kind': 'hashed', 'vals': zp},
+            {'parameter': 'country', 'kind': 'hashed', 'vals': country},
+            {'parameter': 'external_id', 'kind': 'external_id', 'vals': external_id},
+            {'parameter': 'fbc', 'kind': 'fbc', 'vals': [fbc]},
+            {'parameter': 'fbp', 'kind': 'fbp', 'vals': [fbp]},
+            {'parameter': 'client_ip_address', 'kind': 'ip', 'vals': [client_ip_address]},
+            {'parameter': 'client_user_agent', 'kind': 'ua', 'vals': [client_user_agent]}
+        ]) as f
     from events
 ),
 all_values as (
-    select event_ref, channel, event_time, parameter, 'hashed' as kind, value, hashed_on_load,
-        null as event_source_url
-    from hashed_lists
-    union all
-    select event_ref, channel, event_time, parameter, 'external_id', value, hashed_on_load, null
-    from external_ids
-    union all
-    select event_ref, channel, event_time, parameter, kind, value, hashed_on_load, event_source_url
-    from scalars
+    select
+        event_ref, channel, event_time, pii_hashed_on_load, event_source_url,
+        f.parameter, f.kind, unnest(f.vals) as value
+    from fields
 )
 -- value_id only has to be unique: numbering in scan order avoids a sort of every value (out of memory
 -- at 10 M events a side under a 3 GB limit with the sort)
@@ -69,7 +49,7 @@ select
     parameter,
     kind,
     value,
-    coalesce(hashed_on_load, false)                                   as hashed_on_load,
+    coalesce(list_contains(pii_hashed_on_load, parameter), false)     as hashed_on_load,
     case when kind = 'fbc' then url_fbclid(event_source_url) end      as url_click_id
 from all_values
 where value is not null;

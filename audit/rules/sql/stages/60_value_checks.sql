@@ -82,6 +82,15 @@ checked as (
         c.cookie_created,
         c.click_id,
         v.url_click_id,
+        click_id_alteration(c.click_id, v.url_click_id)               as url_click_id_alteration,
+        coalesce(
+            c.cookie_created > v.event_time + to_minutes(cast(getvariable('clock_skew_minutes') as bigint)),
+            false
+        )                                                             as fbc_after_event,
+        coalesce(
+            v.event_time - c.cookie_created > to_days(cast(getvariable('fbc_max_age_days') as integer)),
+            false
+        )                                                             as fbc_stale,
         c.fbp_ok,
         c.ip_version,
         c.ip_class,
@@ -90,49 +99,9 @@ checked as (
         c.hash_in_domain
     from values_sent as v
     join value_checks as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
-),
-fbc_timed as (
-    select
-        *,
-        click_id_alteration(click_id, url_click_id)                   as url_click_id_alteration,
-        coalesce(
-            cookie_created > event_time + to_minutes(cast(getvariable('clock_skew_minutes') as bigint)),
-            false
-        )                                                             as fbc_after_event,
-        coalesce(
-            event_time - cookie_created > to_days(cast(getvariable('fbc_max_age_days') as integer)),
-            false
-        )                                                             as fbc_stale
-    from checked
 )
 select
-    c.value_id,
-    c.event_ref,
-    c.channel,
-    c.event_time,
-    c.parameter,
-    c.kind,
-    c.value,
-    c.stripped,
-    c.is_empty,
-    c.hashed_on_load,
-    c.hash_issue,
-    c.placeholder,
-    c.identifier_hashed,
-    c.cookie_shape_ok,
-    c.fbc_format_ok,
-    c.cookie_ts_digits,
-    c.cookie_created,
-    c.click_id,
-    c.url_click_id,
-    c.url_click_id_alteration,
-    c.fbc_after_event,
-    c.fbc_stale,
-    c.fbp_ok,
-    c.ip_version,
-    c.ip_class,
-    c.ua_family,
-    c.ua_kind,
+    c.* exclude (hash_in_domain),
     -- the value on its own is usable for matching (event-level checks such as a shared IP come later)
     coalesce(not c.is_empty and not c.identifier_hashed and c.placeholder is null and case c.kind
         when 'hashed' then not c.hashed_on_load and c.hash_issue is null and c.hash_in_domain
@@ -143,4 +112,4 @@ select
         when 'ip' then c.ip_class = 'public'
         when 'ua' then c.ua_kind = 'browser'
     end, false)                                                       as valid
-from fbc_timed as c;
+from checked as c;
