@@ -29,7 +29,7 @@ def audited(request, tmp_path_factory):
     con = connect(None)
     load_files(con, [out / "capi_requests.jsonl"], "capi")
     load_files(con, [out / "pixel_events.jsonl", out / "pixel_tr.txt", out / "pixel.har"], "pixel")
-    run_audit(con)
+    run_audit(con, keep_intermediate=True)
     yield con, truth
     con.close()
 

@@ -1,9 +1,15 @@
-"""The engine's stage runner: plain stages run once, repeating stages run until a round adds nothing."""
+"""The engine: repeating stages run until a round adds nothing; intermediate tables stay out of the file."""
+
+import re
+from pathlib import Path
 
 import pytest
 
-from audit.db import connect
-from audit.rules.engine import run_stage
+from audit.db import connect, sql_files
+from audit.ingest import load_files
+from audit.rules.engine import audit_steps, kept_stages, last_readers, run_audit, run_stage
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
 STEP = """-- repeat: t max {max}
 insert into t select max(n) + 1, cast(getvariable('repeat_round') as integer) from t having max(n) < {stop}
@@ -29,3 +35,32 @@ def test_plain_stage_runs_once():
     con.execute("create table t (n integer)")
     assert run_stage(con, "insert into t values (1)") == 1
     assert con.execute("select count(*) from t").fetchall()[0][0] == 1
+
+
+def test_intermediate_stage_tables_are_temp_and_kept_ones_are_not():
+    """Only the tables an audit keeps are written to the workspace file; the rest are temp tables."""
+    created = {}
+    for name, text in sql_files("audit.rules.sql", "stages"):
+        for temp, table in re.findall(r"create or replace (temp )?table (stage_\w+)", text):
+            created[table] = (bool(temp), name)
+    assert created, "the stages create tables"
+    wrong = {t: where for t, (temp, where) in created.items() if temp == (t in kept_stages())}
+    assert not wrong, f"temp/persistent does not match kept_stages(): {wrong}"
+
+
+def test_each_intermediate_is_dropped_after_its_last_reader(tmp_path):
+    steps = audit_steps()
+    plan = last_readers(steps)
+    dropped = [t for tables in plan.values() for t in tables]
+    assert "stage_dedup_candidates" in dropped and not set(dropped) & kept_stages()
+    for i, tables in plan.items():  # nothing after the drop still names the table
+        later = " ".join(text for _label, text in steps[i + 1:])
+        assert not [t for t in tables if re.search(rf"\b{t}\b", later)]
+    con = connect(tmp_path / "w.duckdb")
+    load_files(con, [SAMPLE / "capi_requests.jsonl"], "capi")
+    load_files(con, [SAMPLE / "pixel_events.jsonl"], "pixel")
+    run_audit(con)
+    left = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where table_name like 'stage_%'").fetchall()}
+    assert left and left <= kept_stages(), left - kept_stages()
+    assert con.execute("select count(*) from event_pairs").fetchone()[0] > 0

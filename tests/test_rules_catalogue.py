@@ -69,7 +69,7 @@ def small_event_set() -> list[dict]:
 @pytest.mark.parametrize("events", ["empty", "small"])
 def test_every_rule_runs_and_returns_the_five_columns(events):
     con = connect(None) if events == "empty" else store(small_event_set())
-    ran = run_audit(con, AuditSettings())
+    ran = run_audit(con, AuditSettings(), keep_intermediate=True)
     for r in load_rules():
         text = rule_sql(r.area, r.id)
         if text is None:

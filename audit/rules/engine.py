@@ -8,6 +8,7 @@ per catalogue rule (a SELECT of the rows that break it) -> metrics/sql/*.sql -> 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ join events as e on e.event_ref = r.event_ref
 
 PostStep = Callable[[object], None]
 REPEAT = re.compile(r"^-- repeat: (?P<table>\w+) max (?P<rounds>\d+)")
+STAGE_NAME = re.compile(r"\bstage_\w+")
+# Stage tables an audit keeps in the workspace: the value checks and lookups docs/match_quality.md shows
+# analysts, the shared IPs the next incremental audit compares with, plus whatever the metrics read.
+DOCUMENTED_STAGES = frozenset({"stage_mq_value_checks", "stage_mq_ip_classes", "stage_mq_user_agents",
+                               "stage_mq_shared_ips"})
 
 
 def run_stage(con, text: str) -> int:
@@ -105,6 +111,40 @@ def post_steps() -> list[PostStep]:
     return steps
 
 
+@functools.cache
+def kept_stages() -> frozenset[str]:
+    """Stage tables an audit leaves in the workspace; every other stage table is an intermediate."""
+    read = {name for _, text in sql_files("audit.metrics", "sql") for name in STAGE_NAME.findall(text)}
+    return DOCUMENTED_STAGES | read
+
+
+def audit_steps() -> list[tuple[str, str]]:
+    """The per-event steps in order: (label, SQL) of every stage, then of every rule with SQL."""
+    steps = [(f"stage {name}", text) for name, text in sql_files("audit.rules.sql", "stages")]
+    for r in load_rules():
+        text = rule_sql(r.area, r.id)
+        if text is not None:
+            steps.append((f"rule {r.id}", FINDING_INSERT.format(
+                rule_id=r.id, severity=r.severity, area=r.area, rule_sql=text)))
+    return steps
+
+
+def last_readers(steps: list[tuple[str, str]]) -> dict[int, list[str]]:
+    """Intermediate stage tables by the index of the last step that names them (dropped after it).
+
+    Intermediates are temp tables: they never reach the workspace file, and dropping each as soon as
+    nothing later reads it frees its memory (or its spill on disk) for the steps that follow."""
+    last: dict[str, int] = {}
+    for i, (_label, text) in enumerate(steps):
+        for name in STAGE_NAME.findall(text):
+            last[name] = i
+    out: dict[int, list[str]] = {}
+    for name, i in sorted(last.items()):
+        if name not in kept_stages():
+            out.setdefault(i, []).append(name)
+    return out
+
+
 def define_all_events(con) -> None:
     """`all_events`: every event of the workspace, for the few stages that look beyond the audited events."""
     catalog = con.execute("select current_database()").fetchone()[0]
@@ -112,11 +152,14 @@ def define_all_events(con) -> None:
 
 
 def run_audit(
-    con, settings: AuditSettings | None = None, progress: Callable[[str], None] | None = None
+    con, settings: AuditSettings | None = None, progress: Callable[[str], None] | None = None,
+    keep_intermediate: bool = False,
 ) -> dict:
-    """Rebuild every audit output from the events in `con`; returns counts per step."""
+    """Rebuild every audit output from the events in `con`; returns counts per step.
+
+    keep_intermediate leaves the temp stage tables in place (tests and profiling look into them)."""
     note = progress or (lambda _msg: None)
-    audit_events(con, settings, note)
+    audit_events(con, settings, note, keep_intermediate)
     run_metrics(con, note)
     return rule_counts(con)
 
@@ -127,7 +170,9 @@ def rule_counts(con) -> dict[str, int]:
     return {r.id: found.get(r.id, 0) for r in load_rules() if rule_sql(r.area, r.id) is not None}
 
 
-def audit_events(con, settings: AuditSettings | None, note: Callable[[str], None]) -> None:
+def audit_events(
+    con, settings: AuditSettings | None, note: Callable[[str], None], keep_intermediate: bool = False
+) -> None:
     """The per-event part of the audit: fresh output tables, lookups, stages, every rule's findings.
 
     Reads `events` as the search path resolves it: the workspace's table, or the subset an incremental
@@ -137,15 +182,13 @@ def audit_events(con, settings: AuditSettings | None, note: Callable[[str], None
     define_all_events(con)
     for step in pre_steps():
         step(con)
-    for name, text in sql_files("audit.rules.sql", "stages"):
-        note(f"stage {name}")
+    steps = audit_steps()
+    done_with = {} if keep_intermediate else last_readers(steps)
+    for i, (label, text) in enumerate(steps):
+        note(label)
         run_stage(con, text)
-    for r in load_rules():
-        text = rule_sql(r.area, r.id)
-        if text is None:
-            continue
-        note(f"rule {r.id}")
-        con.execute(FINDING_INSERT.format(rule_id=r.id, severity=r.severity, area=r.area, rule_sql=text))
+        for table in done_with.get(i, []):
+            con.execute(f"drop table if exists {table}")
 
 
 def set_variables(con, settings: AuditSettings) -> None:

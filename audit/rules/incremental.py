@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from audit.rules.engine import (
     AuditSettings,
     audit_events,
     define_all_events,
+    kept_stages,
     rule_counts,
     run_audit,
     run_metrics,
@@ -43,12 +43,6 @@ FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit
 # Stage tables computed over every event of the workspace (not per event): replaced, never merged.
 GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
-# Intermediate tables kept after an audit: the value checks and lookups docs/match_quality.md shows
-# analysts, the shared IPs the next incremental audit compares with, and whatever the metrics read.
-# The other stage tables are dropped (an incremental audit would otherwise have to keep them current).
-DOCUMENTED_STAGES = frozenset({"stage_mq_value_checks", "stage_mq_ip_classes", "stage_mq_user_agents",
-                               "stage_mq_shared_ips"})
-STAGE_NAME = re.compile(r"\bstage_\w+")
 NOT_AUDITED = "not in (select event_ref from audited_events)"
 NOT_IN_EVENTS = "not in (select event_ref from events)"
 
@@ -94,15 +88,8 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-@functools.cache
-def kept_stages() -> frozenset[str]:
-    """Stage tables an audit leaves in the workspace (the rest are intermediate and dropped)."""
-    read = {name for _, text in sql_files("audit.metrics", "sql") for name in STAGE_NAME.findall(text)}
-    return DOCUMENTED_STAGES | read
-
-
 def drop_intermediate(con) -> None:
-    """Drop the stage tables nothing reads after the audit."""
+    """Drop stage tables nothing reads after the audit (older versions kept intermediates in the file)."""
     for table in _tables(con, "main"):
         if table.startswith("stage_") and table not in kept_stages():
             con.execute(f"drop table main.{table}")

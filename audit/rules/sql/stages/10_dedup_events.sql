@@ -76,7 +76,7 @@ cross join ranges r;
 
 -- The columns the within-channel steps (repeats, Meta's drops) read; the anchors (stage 2) take the
 -- customer and order columns straight from dedup_production().
-create or replace table stage_dedup_events as
+create or replace temp table stage_dedup_events as
 select
     event_ref,
     channel,

@@ -5,7 +5,7 @@
 -- it belongs to another conversion. Events without an id are each their own copy.
 -- Only events whose key and signature were sent more than once (found by grouping on a hash of them;
 -- a collision only lets an extra event through) go through the ordered steps; the rest are their own copy.
-create or replace table stage_dedup_copies as
+create or replace temp table stage_dedup_copies as
 with sent_again as (
     select hash(channel, dataset_id, event_name, event_id, signature) as send_hash
     from stage_dedup_events
@@ -92,7 +92,7 @@ from stage_dedup_events
 where not has_id;
 
 -- The first send of every copy: what pairing works on (every production event but the few repeats).
-create or replace table stage_dedup_anchors as
+create or replace temp table stage_dedup_anchors as
 with repeats as (
     select event_ref, copy_ref
     from stage_dedup_copies

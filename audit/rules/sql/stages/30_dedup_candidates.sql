@@ -13,7 +13,7 @@
 -- Customer keys usable as evidence (placeholder hashes of '', 'null', 'undefined' are not evidence).
 -- One row per anchor and distinct key: anchors are unique by event_ref and their lists are made
 -- distinct first, so no DISTINCT over all rows is needed (it ran out of memory at 10 M events a side).
-create or replace table stage_dedup_user_keys as
+create or replace temp table stage_dedup_user_keys as
 with placeholders as (
     select unnest(['', sha256(''), sha256('null'), sha256('undefined')]) as key_value
 ),
@@ -36,7 +36,7 @@ where key_value is not null
   and window_epoch is not null
   and key_value not in (select key_value from placeholders);
 
-create or replace table stage_dedup_candidates as
+create or replace temp table stage_dedup_candidates as
 with settings as (
     select
         getvariable('window_hours') * 3600                             as window_s,

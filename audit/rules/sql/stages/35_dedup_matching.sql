@@ -4,7 +4,7 @@
 -- global best pair is always mutual, so every round makes progress. The rounds are
 -- 36_dedup_matching_round.sql, which the engine repeats until a round adds nothing
 -- (tests/test_dedup_accuracy.py checks that nothing matchable is left over).
-create or replace table stage_dedup_matches (
+create or replace temp table stage_dedup_matches (
     pixel_ref  varchar not null,
     capi_ref   varchar not null,
     rank_key   integer not null,

@@ -6,7 +6,7 @@
 -- dropped when a Pixel event with its keys arrived between `window` before it and `preference` after
 -- it; a Pixel copy when a CAPI event arrived between `window` and more than `preference` before it.
 -- Computed with running maxima over each key's events in time order (no pairwise join).
-create or replace table stage_dedup_meta_dropped as
+create or replace temp table stage_dedup_meta_dropped as
 with keyed as (
     select event_ref, channel, dataset_id, event_name, event_id, window_epoch
     from stage_dedup_events
@@ -38,7 +38,7 @@ where (channel = 'capi'
 
 -- Each anchor with its matched copy on the other channel (if any) and whether Meta counts it: only
 -- narrow tables (the matches, Meta's drops) are joined onto the anchors, which stream through.
-create or replace table stage_dedup_sides as
+create or replace temp table stage_dedup_sides as
 with matched as (
     select pixel_ref as event_ref, capi_ref as partner_ref, rank_key from stage_dedup_matches
     union all
@@ -232,7 +232,7 @@ join anchors a on a.event_ref = r.copy_ref;
 -- and later conversions is reported against the first conversion's copy (same channel when it has one).
 -- Keys carried by one conversion only are set aside first, grouping on a hash of the key (a collision
 -- only lets an extra key through to the exact steps below).
-create or replace table stage_dedup_reused as
+create or replace temp table stage_dedup_reused as
 with keyed_anchors as not materialized (
     select conversion_id, pixel_event_ref as copy_ref, 'pixel' as channel, pixel_dataset_id as dataset_id,
            pixel_event_name as event_name, pixel_event_id as event_id, pixel_arrival as arrival

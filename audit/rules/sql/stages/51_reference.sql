@@ -1,7 +1,7 @@
 -- Match-quality stage 1: reference lists the events/parameters rules compare against.
 
 -- Words a broken tag or serializer hashes instead of a value (meta_rules §3.2).
-create or replace table stage_mq_placeholders as
+create or replace temp table stage_mq_placeholders as
 select word, sha256(word) as hash
 from (values
     (''), ('null'), ('undefined'), ('none'), ('nan'), ('[object object]'), ('true'), ('false'), ('0'),
@@ -9,7 +9,7 @@ from (values
 ) as t(word);
 
 -- Meta's standard events, exact spelling (meta_rules §2.2).
-create or replace table stage_mq_standard_events as
+create or replace temp table stage_mq_standard_events as
 select event_name, lower(event_name) as folded
 from (values
     ('AddPaymentInfo'), ('AddToCart'), ('AddToWishlist'), ('CompleteRegistration'), ('Contact'),
@@ -19,7 +19,7 @@ from (values
 ) as t(event_name);
 
 -- Google Analytics 4 names and the standard event Meta's GTM template maps them to (meta_rules §2.2).
-create or replace table stage_mq_ga4_names as
+create or replace temp table stage_mq_ga4_names as
 select ga4_name, event_name
 from (values
     ('add_payment_info', 'AddPaymentInfo'), ('add_to_cart', 'AddToCart'),
@@ -30,7 +30,7 @@ from (values
 ) as t(ga4_name, event_name);
 
 -- Valid values of action_source (meta_rules §2).
-create or replace table stage_mq_action_sources as
+create or replace temp table stage_mq_action_sources as
 select action_source
 from (values
     ('email'), ('website'), ('app'), ('phone_call'), ('chat'), ('physical_store'), ('system_generated'),
@@ -38,7 +38,7 @@ from (values
 ) as t(action_source);
 
 -- ISO 4217 currency codes.
-create or replace table stage_mq_currencies as
+create or replace temp table stage_mq_currencies as
 select code
 from (values
     ('AED'), ('AFN'), ('ALL'), ('AMD'), ('AOA'), ('ARS'), ('AUD'), ('AWG'), ('AZN'), ('BAM'), ('BBD'),
@@ -61,7 +61,7 @@ from (values
 ) as t(code);
 
 -- SHA-256 of every ISO 3166-1 alpha-2 country code in lower case: the only valid hashed `country` values.
-create or replace table stage_mq_country_hashes as
+create or replace temp table stage_mq_country_hashes as
 select code, sha256(code) as hash
 from (values
     ('ad'), ('ae'), ('af'), ('ag'), ('ai'), ('al'), ('am'), ('ao'), ('aq'), ('ar'), ('as'), ('at'),
@@ -88,6 +88,6 @@ from (values
 ) as t(code);
 
 -- SHA-256 of Meta's two gender values.
-create or replace table stage_mq_gender_hashes as
+create or replace temp table stage_mq_gender_hashes as
 select code, sha256(code) as hash
 from (values ('f'), ('m')) as t(code);

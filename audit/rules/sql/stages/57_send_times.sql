@@ -1,6 +1,6 @@
 -- Match-quality stage 2b: when each server event was sent, where the log tells: its own sent_at, else the
 -- latest sent_at of its request. The future-time check may also fall back to when the log was loaded.
-create or replace table stage_mq_send_times as
+create or replace temp table stage_mq_send_times as
 with request_sent as (
     select load_id, request_id, max(sent_at) as request_sent_at
     from events
