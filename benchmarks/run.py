@@ -157,15 +157,15 @@ def run(args: argparse.Namespace) -> dict:
     if "load_parquet" in args.steps:
         ours.unlink(missing_ok=True)
         steps.append(run_step("load Parquet (ours)", audit_cmd("load", "--db", str(ours), *pq_files, *limit),
-                              logs / "load_parquet.log", total))
+                              logs / "load_parquet.log", total, disk=ours))
     if "audit" in args.steps:
         steps.append(run_step("audit (ours)", audit_cmd("audit", "--db", str(ours), "--full", *limit),
-                              logs / "audit.log", total))
+                              logs / "audit.log", total, disk=ours))
     if "load_jsonl" in args.steps:
         ours_jsonl.unlink(missing_ok=True)
         steps.append(run_step("load JSONL (ours)",
                               audit_cmd("load", "--db", str(ours_jsonl), *js_files, *limit),
-                              logs / "load_jsonl.log", total))
+                              logs / "load_jsonl.log", total, disk=ours_jsonl))
     bare_limit = args.memory_limit or default_memory_limit()
     baseline = [sys.executable, str(HERE / "baselines.py")]
     if "bare" in args.steps:
@@ -224,13 +224,14 @@ def report(result: dict, command: str) -> str:
         f"Parquet {man['bytes']['parquet'] / 1e6:,.0f} MB, "
         f"JSONL {man['bytes'].get('jsonl', 0) / 1e6:,.0f} MB.",
         "",
-        "| step | wall s | CPU s | peak RSS | events/s | exit |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| step | wall s | CPU s | peak RSS | peak disk | events/s | exit |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s in steps:
         rate = f"{s.events_per_s:,.0f}" if s.events_per_s else ""
-        lines.append(f"| {s.step} | {s.wall_s:,.1f} | {s.cpu_s:,.1f} | {gib(s.peak_rss_bytes)} | {rate} | "
-                     f"{s.returncode} |")
+        disk = gib(s.peak_disk_bytes) if s.peak_disk_bytes else ""
+        lines.append(f"| {s.step} | {s.wall_s:,.1f} | {s.cpu_s:,.1f} | {gib(s.peak_rss_bytes)} | {disk} | "
+                     f"{rate} | {s.returncode} |")
     r = ratios(steps)
     lines.append("")
     if "ours_over_limit" in r:

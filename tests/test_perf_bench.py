@@ -11,7 +11,9 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
 import baselines  # noqa: E402
+import measure  # noqa: E402
 import prepare  # noqa: E402
+from measure import run_step  # noqa: E402
 
 from audit.db import connect  # noqa: E402
 from audit.ingest import load_files  # noqa: E402
@@ -92,3 +94,15 @@ def test_copy_is_shifted_back_with_prefixed_ids(bench_inputs):
     assert first[1] == 0
     assert second[1] > 0
     assert (first[0] - second[0]).days == prepare.COPY_SHIFT_DAYS
+
+
+def test_run_step_records_the_peak_disk_of_a_workspace(tmp_path):
+    """A step that writes 3 MB of spill, then deletes it: the peak counts it, the end does not."""
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(b"x" * 1_000_000)
+    script = (f"import os, time; d = {str(db)!r} + '.tmp'; os.mkdir(d); f = d + '/s.tmp';"
+              " open(f, 'wb').write(b'y' * 3_000_000); time.sleep(1.2); os.remove(f)")
+    m = run_step("spill", [sys.executable, "-c", script], tmp_path / "log.txt", disk=db)
+    assert m.ok
+    assert m.peak_disk_bytes >= 4_000_000
+    assert measure.disk_used(db) == 1_000_000  # the spill is gone at the end
