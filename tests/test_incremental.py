@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 from eventsets import capi, pixel, store
@@ -140,3 +142,18 @@ def test_a_server_ip_turning_shared_re_audits_its_old_events(tmp_path):
     con = connect(tmp_path / "inc.duckdb", read_only=True)
     assert con.execute("select count(*) from findings where rule_id = 'client_ip_shared'").fetchone()[0] == 20
     con.close()
+
+
+def test_the_fingerprint_covers_all_code_an_audit_runs():
+    """The fingerprint hashes audit/{rules,metrics,schema}: an audit must import nothing from elsewhere
+    in the package but audit.db and audit.errors (the loader's code is left out on purpose)."""
+    script = (
+        "import sys\n"
+        "from audit.db import connect\n"
+        "from audit.rules import incremental\n"
+        "incremental.run(connect(None))\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('audit.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    outside = {m for m in out.split() if m.split(".")[1] not in (*incremental.AUDIT_CODE, "db", "errors")}
+    assert not outside, outside
