@@ -171,18 +171,23 @@ def rule_counts(con) -> dict[str, int]:
 
 
 def audit_events(
-    con, settings: AuditSettings | None, note: Callable[[str], None], keep_intermediate: bool = False
+    con, settings: AuditSettings | None, note: Callable[[str], None], keep_intermediate: bool = False,
+    known: dict[str, str] | None = None,
 ) -> None:
     """The per-event part of the audit: fresh output tables, lookups, stages, every rule's findings.
 
     Reads `events` as the search path resolves it: the workspace's table, or the subset an incremental
-    audit puts in its own schema (see audit/rules/incremental.py)."""
+    audit puts in its own schema (see audit/rules/incremental.py). `known` maps a step's label to SQL
+    that runs instead of it, for a result the caller has already worked out."""
     set_variables(con, settings or AuditSettings())
     con.execute(sql_text("audit.schema", "outputs.sql"))
     define_all_events(con)
     for step in pre_steps():
         step(con)
-    steps = audit_steps()
+    known = known or {}
+    steps = [(label, known.get(label, text)) for label, text in audit_steps()]
+    if unknown := set(known) - {label for label, _ in steps}:
+        raise ValueError(f"no audit step named {sorted(unknown)}")
     done_with = {} if keep_intermediate else last_readers(steps)
     for i, (label, text) in enumerate(steps):
         note(label)

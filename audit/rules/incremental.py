@@ -43,6 +43,8 @@ AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code deci
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
 # Stage tables computed over every event of the workspace (not per event): replaced, never merged.
 GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
+SHARED_IPS_STEP = "stage 62_shared_ips.sql"
+REUSE_SHARED_IPS = "create or replace table stage_mq_shared_ips as from scope_new_shared_ips"
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
 NOT_AUDITED = "not in (select event_ref from audited_events)"
 NOT_IN_EVENTS = "not in (select event_ref from events)"
@@ -201,8 +203,8 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> N
     con.execute(f"create table {SCOPE}.events as select * from events"
                 " where event_ref in (select event_ref from scope_events)")
     con.execute(f"use {SCOPE}")
-    try:
-        audit_events(con, settings, note)
+    try:  # the shared IPs are over every event: the scope run reuses the table _scope() worked out
+        audit_events(con, settings, note, known={SHARED_IPS_STEP: REUSE_SHARED_IPS})
     finally:
         con.execute("use main")
     note("merging the re-audited events")
