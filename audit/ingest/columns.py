@@ -26,6 +26,9 @@ ALIASES = {
     "dataset_id": ("dataset_id", "pixel_id"),
 }
 IGNORED = {"event_ref", "load_id", "source_file", "source_line", "source_index", "pii_hashed_on_load"}
+# Text times that a typed timestamp column may also give as a timestamp (staging column of that value).
+TYPED_TIMES = {"event_time_raw": "event_time_typed", "sent_at_raw": "sent_at_typed"}
+TIMESTAMP_KINDS = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP")
 
 
 def sql_str(text: str) -> str:
@@ -158,18 +161,39 @@ def select_list(sources: list[Source], mapping: dict[str, str]) -> list[str]:
             exprs[col] = [s.as_json() for s in srcs]
     if nested_user is not None and nested_user.kind == "json":
         for key in USER_FIELDS:
-            inner = f"json_extract({nested_user.ref()}, {sql_str('$.' + key)})"
-            exprs[key].append(f"ing_list({inner})" if key in LIST_TARGETS else f"ing_text({inner})")
+            exprs[key].append(_json_field(nested_user.ref(), key, key in LIST_TARGETS))
     if custom_parts:
         exprs["custom_data"].append(_object(custom_parts))
     if exprs["custom_data"]:
         cd = _coalesce(exprs["custom_data"])
         for key, target in CUSTOM_FIELDS.items():
-            inner = f"json_extract({cd}, {sql_str('$.' + key)})"
-            exprs[target].append(f"ing_list({inner})" if target in LIST_TARGETS else f"ing_text({inner})")
+            exprs[target].append(_json_field(cd, key, target in LIST_TARGETS))
     if other_parts:
         exprs["other_user_data"].append(_object(other_parts))
-    return [f"{_coalesce(parts)} as {col}" for col, parts in exprs.items() if parts]
+    selected = [f"{_coalesce(parts)} as {col}" for col, parts in exprs.items() if parts]
+    for col, typed in TYPED_TIMES.items():
+        srcs = [s for name in ALIASES.get(col, (col,)) for s in candidates.get(name, [])]
+        if len(srcs) == 1 and srcs[0].kind in TIMESTAMP_KINDS:
+            selected.append(f"{_typed_time(srcs[0].ref())} as {typed}")
+    return selected
+
+
+def _json_field(obj: str, key: str, listed: bool) -> str:
+    """One key of a JSON object as a list of strings or as text (a JSON null is NULL).
+
+    Text is read with ->> in one call (the same text ing_text gives from json_extract), so the optimizer
+    has no repeated subexpression to compute ahead for every row, and coalesce reads it only when needed.
+    """
+    path = sql_str("$." + key)
+    return f"ing_list(json_extract({obj}, {path}))" if listed else f"(({obj}) ->> {path})"
+
+
+def _typed_time(ref: str) -> str:
+    """A timestamp column as the instant its text form parses to (session time zone UTC), within the years
+    1 to 9999; NULL outside them, where the text is parsed instead."""
+    ts = f"cast({ref} as timestamptz)"
+    return (f"case when {ts} between timestamptz '0001-01-01 00:00:00+00' "
+            f"and timestamptz '9999-12-31 23:59:59.999999+00' then {ts} end")
 
 
 def _object(parts: dict[str, str]) -> str:

@@ -9,11 +9,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from audit.db import sql_text
 from audit.errors import IngestError
 from audit.ingest.base import CHANNELS, Adapter, ReadContext
 from audit.ingest.pii import hash_raw_pii
 from audit.ingest.registry import ADAPTERS, adapter_named, describe_formats
+from audit.ingest.staging import drop_stage, stage_kind
 
 HEAD_BYTES = 64 * 1024
 
@@ -99,6 +102,13 @@ def _delete_load(con, load_id: str) -> None:
         con.execute(f"delete from {table} where load_id = ?", [load_id])
 
 
+def _unreadable(con, path: Path, exc: duckdb.Error) -> None:
+    """A staged view reads its file again: an error there is a damaged file, told as such."""
+    mistake = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
+    if not isinstance(exc, mistake) and stage_kind(con) == "view":
+        raise IngestError(f"{path}: cannot read the file ({exc})") from exc
+
+
 def load_file(
     con,
     path: Path,
@@ -124,9 +134,14 @@ def load_file(
     ctx = ReadContext(load_id, path.name, channel, dataset, dict(mapping or {}), on_bytes)
     # Staging works on temp tables in autocommit mode (an adapter may try a fast read that fails);
     # only the writes to events, quarantine and loads form one transaction.
+    drop_stage(con)
     con.execute(sql_text("audit.ingest.sql", "stage.sql"))
     outcome = adapter.read(con, path, ctx)
-    hash_raw_pii(con)
+    try:
+        hash_raw_pii(con)
+    except duckdb.Error as exc:
+        _unreadable(con, path, exc)
+        raise
     staged, quarantined = con.execute(
         "select (select count(*) from ingest_stage), (select count(*) from ingest_quarantine)"
     ).fetchall()[0]
@@ -163,10 +178,13 @@ def load_file(
              outcome.rows_read, loaded, set_aside, outcome.rows_ignored, datetime.now(UTC)],
         )
         con.execute("commit")
-    except BaseException:
+    except BaseException as exc:
         con.execute("rollback")
+        if isinstance(exc, duckdb.Error):
+            _unreadable(con, path, exc)
         raise
-    for table in ("ingest_stage", "ingest_quarantine", "ingest_lines"):
+    drop_stage(con)
+    for table in ("ingest_quarantine", "ingest_lines"):
         con.execute(f"drop table if exists {table}")
     return LoadResult(str(path), load_id, adapter.name, file_channel, outcome.rows_read, loaded, set_aside,
                       outcome.rows_ignored)

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pycountry
 
 from audit.db import sql_text
+from audit.ingest.staging import materialize_stage
 
 HASHED_FIELDS = ("em", "ph", "fn", "ln", "ge", "db", "ct", "st", "zp", "country")
 
@@ -121,6 +122,7 @@ def hash_raw_pii(con) -> int:
     con.register("pii_rows", pii_rows)
     con.execute("create or replace temp table pii_map as select field, raw, region, hashed from pii_rows")
     con.unregister("pii_rows")
+    materialize_stage(con)  # a staged view cannot be updated
     con.execute(sql_text("audit.ingest.sql", "pii_apply.sql"))
     con.execute("drop table pii_map")
     return len(rows)

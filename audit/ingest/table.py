@@ -15,6 +15,7 @@ from audit.ingest.base import ReadContext, ReadOutcome
 from audit.ingest.columns import Source, select_list, sql_str
 from audit.ingest.jsondoc import plain_jsonl, stage_json_records
 from audit.ingest.lines import stage_lines
+from audit.ingest.staging import stage_as_view
 from audit.ingest.table_jsonl import MAX_JSON_COLUMNS, ORDERED_KEYS, jsonl_fast_sources
 
 _CSV_HEADER = re.compile(rb"^[^\r\n{]*[,;\t|][^\r\n]*\r?\n")
@@ -65,13 +66,10 @@ class TableAdapter:
             outcome = self._read_jsonl_fast(con, path, ctx)
             if outcome is not None:
                 return outcome
-        ignored = 0
         if kind == "parquet":
-            self._parquet(con, path)
-            sources = self._typed_sources(con)
-            if ctx.on_bytes:
-                ctx.on_bytes(path.stat().st_size)
-        elif kind == "jsonl":
+            return self._read_parquet(con, path, ctx)
+        ignored = 0
+        if kind == "jsonl":
             stage_json_records(con, path, ctx)
             con.execute(sql_text("audit.ingest.sql", "table_jsonl.sql"))
             # a blank key can name no column (and DuckDB cannot unnest it): its value is left out
@@ -93,6 +91,26 @@ class TableAdapter:
         for table in ("tb_src", "tb_rows", "tb_csv", "tb_reject_errors", "tb_reject_scans"):
             con.execute(f"drop table if exists {table}")
         return ReadOutcome(rows_read=staged_or_quarantined + ignored, rows_ignored=ignored)
+
+    def _read_parquet(self, con, path: Path, ctx: ReadContext) -> ReadOutcome:
+        """Stage the typed columns as a view over the file: read again where needed, never copied."""
+        source = (
+            "select * exclude (file_row_number), cast(file_row_number as integer) + 1 as ingest_source_line "
+            f"from read_parquet({sql_str(str(path))}, file_row_number = true)"
+        )
+        try:
+            con.execute(f"create or replace temp view tb_src as {source}")
+            sources = self._typed_sources(con)
+            rows = con.execute("select count(*) from tb_src").fetchall()[0][0]
+        except Exception as exc:  # duckdb raises several error types for a damaged file
+            raise IngestError(f"{path}: cannot read this Parquet file ({exc})") from exc
+        finally:
+            con.execute("drop view if exists tb_src")
+        self._check_columns(path, ctx, sources)
+        stage_as_view(con, self._select(sources, ctx, f"({source}) as tb_src"))
+        if ctx.on_bytes:
+            ctx.on_bytes(path.stat().st_size)
+        return ReadOutcome(rows_read=int(rows), rows_ignored=0)
 
     def _read_jsonl_fast(self, con, path: Path, ctx: ReadContext) -> ReadOutcome | None:
         """One typed read_json pass over plain JSONL; None when the file needs the line-by-line path."""
@@ -125,9 +143,13 @@ class TableAdapter:
             )
 
     @staticmethod
-    def _insert(sources: list[Source], ctx: ReadContext) -> str:
+    def _select(sources: list[Source], ctx: ReadContext, source: str = "tb_src") -> str:
         exprs = ["ingest_source_line as source_line", "0 as source_index", *select_list(sources, ctx.mapping)]
-        return f"insert into ingest_stage by name select {', '.join(exprs)} from tb_src"
+        return f"select {', '.join(exprs)} from {source}"
+
+    @classmethod
+    def _insert(cls, sources: list[Source], ctx: ReadContext) -> str:
+        return f"insert into ingest_stage by name {cls._select(sources, ctx)}"
 
     @staticmethod
     def _json_columns(con, keys: list[str]) -> list[Source]:
@@ -153,18 +175,6 @@ class TableAdapter:
         cols = con.execute("select column_name, column_type from (describe tb_src)").fetchall()
         return [Source(name, "text" if dtype == "VARCHAR" else dtype) for name, dtype in cols
                 if name != "ingest_source_line"]
-
-    @staticmethod
-    def _parquet(con, path: Path) -> None:
-        try:
-            con.execute(
-                "create or replace temp table tb_src as "
-                "select * exclude (file_row_number), "
-                "cast(file_row_number as integer) + 1 as ingest_source_line "
-                f"from read_parquet({sql_str(str(path))}, file_row_number = true)"
-            )
-        except Exception as exc:  # duckdb raises several error types for a damaged file
-            raise IngestError(f"{path}: cannot read this Parquet file ({exc})") from exc
 
     @staticmethod
     def _csv(con, path: Path, ctx: ReadContext) -> None:

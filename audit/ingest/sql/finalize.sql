@@ -2,39 +2,32 @@
 -- Variables: ingest_load_id, ingest_file_name, ingest_channel (--pixel/--capi or NULL),
 -- ingest_dataset (--dataset or NULL).
 
--- The parsed times and the first failed check of every staged row, in ingest_stage's row order: a narrow
--- table read beside ingest_stage with a positional join, so each time is parsed once per row.
-create or replace temp table ingest_checked as
+-- Every staged row with its channel, parsed times (a typed time is taken as it is) and first failed check.
+-- A view: each reader below computes only what it needs, and a staged view is read straight from its file.
+create or replace temp view ingest_checked_rows as
 with typed as (
     select
+        s.*,
         coalesce(s.channel, getvariable('ingest_channel')) as final_channel,
-        ing_time(s.sent_at_raw) as sent_at_ts,
-        ing_time(s.event_time_raw) as event_time_ts,
-        s.event_name is null as no_event_name,
-        s.event_time_raw is null as no_event_time
+        coalesce(s.sent_at_typed, ing_time(s.sent_at_raw)) as sent_at_ts,
+        coalesce(s.event_time_typed, ing_time(s.event_time_raw)) as event_time_ts
     from ingest_stage as s
 )
 select
-    final_channel,
-    sent_at_ts,
-    event_time_ts,
+    *,
     case
         when final_channel is null then 'channel'
         when final_channel not in ('pixel', 'capi') then 'channel'
         when getvariable('ingest_channel') is not null and final_channel <> getvariable('ingest_channel')
             then 'channel'
-        when no_event_name then 'event_name'
-        when event_time_ts is null and (not no_event_time or final_channel = 'capi' or sent_at_ts is null)
+        when event_name is null then 'event_name'
+        when event_time_ts is null and (event_time_raw is not null or final_channel = 'capi' or sent_at_ts is null)
             then 'event_time'
     end as bad_field
 from typed;
 
-create or replace temp view ingest_checked_rows as
-select s.*, c.final_channel, c.sent_at_ts, c.event_time_ts, c.bad_field
-from ingest_stage as s
-positional join ingest_checked as c;
-
-insert into ingest_quarantine (source_line, source_index, field, reason, raw_text)
+-- The rows that fail a check (usually none), as their quarantine records.
+create or replace temp table ingest_rejected as
 select
     source_line,
     source_index,
@@ -50,14 +43,21 @@ select
         when bad_field = 'event_name' then 'event_name is missing (Meta rejects such an event)'
         when event_time_raw is null then 'event_time is missing (Meta rejects such an event)'
         else 'event_time is not a Unix time (seconds or milliseconds) or an ISO date'
-    end,
+    end as reason,
     to_json(struct_pack(
         channel := channel, dataset_id := dataset_id, event_name := event_name, event_id := event_id,
         event_time := event_time_raw, sent_at := sent_at_raw, action_source := action_source,
         event_source_url := event_source_url
-    ))::varchar
+    ))::varchar as raw_text
 from ingest_checked_rows
 where bad_field is not null;
+
+-- With no row rejected the events insert needs no filter, so each time is parsed once per row.
+set variable ingest_all_checked = (select count(*) = 0 from ingest_rejected);
+
+insert into ingest_quarantine (source_line, source_index, field, reason, raw_text)
+select source_line, source_index, bad_field, reason, raw_text
+from ingest_rejected;
 
 insert into events by name
 select
@@ -100,7 +100,7 @@ select
     ing_scrub(error_message) as error_message,
     fbtrace_id
 from ingest_checked_rows
-where bad_field is null;
+where getvariable('ingest_all_checked') or bad_field is null;
 
 insert into quarantine (load_id, source_file, source_line, source_index, field, reason, raw_text)
 select
@@ -114,4 +114,4 @@ select
 from ingest_quarantine;
 
 drop view ingest_checked_rows;
-drop table ingest_checked;
+drop table ingest_rejected;

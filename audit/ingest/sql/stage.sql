@@ -10,6 +10,8 @@ create or replace temp table ingest_stage (
     event_id             varchar,
     event_time_raw       varchar,           -- seconds, milliseconds or ISO text, as sent
     sent_at_raw          varchar,           -- same forms
+    event_time_typed     timestamptz,       -- event_time_raw already as a timestamp (a typed column), else NULL
+    sent_at_typed        timestamptz,       -- sent_at_raw already as a timestamp (a typed column), else NULL
     action_source        varchar,
     event_source_url     varchar,
     referrer_url         varchar,
