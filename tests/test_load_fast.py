@@ -37,7 +37,7 @@ def _parquet(tmp_path, name="export.parquet"):
 
 def _stage_as_table(con, select: str) -> None:
     """The staging-table path: rows copied into ingest_stage, times left as text to parse."""
-    typed = "('event_time_typed', 'sent_at_typed')"
+    typed = "('event_time_parsed', 'sent_at_parsed')"
     con.execute(f"insert into ingest_stage by name select columns(lambda c: c not in {typed}) "
                 f"from ({select})")
 

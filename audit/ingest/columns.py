@@ -26,8 +26,9 @@ ALIASES = {
     "dataset_id": ("dataset_id", "pixel_id"),
 }
 IGNORED = {"event_ref", "load_id", "source_file", "source_line", "source_index", "pii_hashed_on_load"}
-# Text times that a typed timestamp column may also give as a timestamp (staging column of that value).
-TYPED_TIMES = {"event_time_raw": "event_time_typed", "sent_at_raw": "sent_at_typed"}
+# Text times and the staging columns of their parsed value: parsed once when rows are staged, or taken
+# as they are from a typed timestamp column.
+TYPED_TIMES = {"event_time_raw": "event_time_parsed", "sent_at_raw": "sent_at_parsed"}
 TIMESTAMP_KINDS = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP")
 
 
@@ -171,10 +172,12 @@ def select_list(sources: list[Source], mapping: dict[str, str]) -> list[str]:
     if other_parts:
         exprs["other_user_data"].append(_object(other_parts))
     selected = [f"{_coalesce(parts)} as {col}" for col, parts in exprs.items() if parts]
-    for col, typed in TYPED_TIMES.items():
+    for col, parsed in TYPED_TIMES.items():
         srcs = [s for name in ALIASES.get(col, (col,)) for s in candidates.get(name, [])]
         if len(srcs) == 1 and srcs[0].kind in TIMESTAMP_KINDS:
-            selected.append(f"{_typed_time(srcs[0].ref())} as {typed}")
+            selected.append(f"{_typed_time(srcs[0].ref())} as {parsed}")
+        elif exprs[col]:
+            selected.append(f"ing_time({_coalesce(exprs[col])}) as {parsed}")
     return selected
 
 

@@ -39,6 +39,8 @@ select
     e.event_id as event_id,
     e.event_time as event_time_raw,
     coalesce(sent_at_raw, e.sent_at) as sent_at_raw,
+    ing_time(cast(e.event_time as varchar)) as event_time_parsed,
+    ing_time(cast(coalesce(sent_at_raw, e.sent_at) as varchar)) as sent_at_parsed,
     e.action_source as action_source,
     e.event_source_url as event_source_url,
     e.referrer_url as referrer_url,

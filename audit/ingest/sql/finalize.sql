@@ -9,8 +9,8 @@ with typed as (
     select
         s.*,
         coalesce(s.channel, getvariable('ingest_channel')) as final_channel,
-        coalesce(s.sent_at_typed, ing_time(s.sent_at_raw)) as sent_at_ts,
-        coalesce(s.event_time_typed, ing_time(s.event_time_raw)) as event_time_ts
+        coalesce(s.sent_at_parsed, ing_time(s.sent_at_raw)) as sent_at_ts,
+        coalesce(s.event_time_parsed, ing_time(s.event_time_raw)) as event_time_ts
     from ingest_stage as s
 )
 select

@@ -10,8 +10,8 @@ create or replace temp table ingest_stage (
     event_id             varchar,
     event_time_raw       varchar,           -- seconds, milliseconds or ISO text, as sent
     sent_at_raw          varchar,           -- same forms
-    event_time_typed     timestamptz,       -- event_time_raw already as a timestamp (a typed column), else NULL
-    sent_at_typed        timestamptz,       -- sent_at_raw already as a timestamp (a typed column), else NULL
+    event_time_parsed    timestamptz,       -- event_time_raw as ing_time reads it (or a typed column's time),
+    sent_at_parsed       timestamptz,       -- when the adapter gives it; NULL = read from the text on finalizing
     action_source        varchar,
     event_source_url     varchar,
     referrer_url         varchar,
@@ -108,19 +108,23 @@ create or replace temp macro ing_is_raw_pii(x) as
     and not regexp_full_match(trim(x), '[0-9A-Za-z]{32,}(\.[A-Za-z0-9_-]{2}|\.[A-Za-z0-9_-]{8})?');
 
 -- Remove access tokens from free text (URLs, JSON): the value after an access_token key, and
--- anything shaped like a Meta token (EAA...).
+-- anything shaped like a Meta token (EAA...). Text holding neither 'EAA' nor '_t'/'_T' (every match of
+-- the case-blind access_token has '_' then 't' or 'T') cannot match: it is returned without a regex.
 create or replace temp macro ing_scrub(t) as
-    regexp_replace(
-        regexp_replace(
-            t,
-            '(?i)(access_token(%22|")?\s*(=|:|%3A)\s*(%22|")?)[^"&\s,}%]*',
-            '\1[removed]',
+    case
+        when not (contains(t, 'EAA') or contains(t, '_t') or contains(t, '_T')) then t
+        else regexp_replace(
+            regexp_replace(
+                t,
+                '(?i)(access_token(%22|")?\s*(=|:|%3A)\s*(%22|")?)[^"&\s,}%]*',
+                '\1[removed]',
+                'g'
+            ),
+            'EAA[A-Za-z0-9]{16,}',
+            '[removed]',
             'g'
-        ),
-        'EAA[A-Za-z0-9]{16,}',
-        '[removed]',
-        'g'
-    );
+        )
+    end;
 
 -- Quarantined text: tokens removed, e-mail addresses and phone numbers masked, length capped.
 create or replace temp macro ing_mask(t) as
