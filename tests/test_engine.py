@@ -7,6 +7,8 @@ import pytest
 
 from audit.db import connect, sql_files
 from audit.ingest import load_files
+from audit.rules import scratch
+from audit.rules.compare import differences
 from audit.rules.engine import audit_steps, kept_stages, last_readers, run_audit, run_stage
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -64,3 +66,30 @@ def test_each_intermediate_is_dropped_after_its_last_reader(tmp_path):
         "select table_name from duckdb_tables() where table_name like 'stage_%'").fetchall()}
     assert left and left <= kept_stages(), left - kept_stages()
     assert con.execute("select count(*) from event_pairs").fetchone()[0] > 0
+
+
+def test_intermediates_too_big_for_memory_go_to_a_scratch_file_deleted_afterwards(tmp_path, monkeypatch):
+    """Same outputs whether the intermediates are temp tables or tables in the scratch file."""
+    def loaded(path):
+        con = connect(path)
+        load_files(con, [SAMPLE / "capi_requests.jsonl"], "capi")
+        load_files(con, [SAMPLE / "pixel_events.jsonl"], "pixel")
+        return con
+
+    in_memory = loaded(tmp_path / "memory.duckdb")
+    run_audit(in_memory)
+    in_memory.close()
+    monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits: the scratch file is used
+    con = loaded(tmp_path / "big.duckdb")
+    seen = []
+    run_audit(con, progress=lambda step: seen.append(
+        (step.split()[0], (tmp_path / "big.duckdb.scratch").exists())))
+    during = [there for kind, there in seen[1:] if kind in ("stage", "rule")]
+    assert during and all(during), "the scratch file is there while the stages and rules run"
+    assert not (tmp_path / "big.duckdb.scratch").exists()
+    assert con.execute("select current_setting('search_path')").fetchone()[0] == ""
+    left = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where table_name like 'stage_%'").fetchall()}
+    assert left <= kept_stages()
+    con.close()
+    assert differences(tmp_path / "memory.duckdb", tmp_path / "big.duckdb") == {}

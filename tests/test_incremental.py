@@ -12,7 +12,7 @@ from eventsets import capi, pixel, store
 from audit import sample
 from audit.db import connect
 from audit.ingest import load_files
-from audit.rules import incremental
+from audit.rules import incremental, scratch
 from audit.rules.compare import differences
 from audit.rules.engine import AuditSettings
 
@@ -70,6 +70,17 @@ def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_
         "select count(*), count(distinct value_id) from stage_mq_value_checks").fetchone()
     con.close()
     assert ids == distinct  # value ids stay unique after the merge
+
+
+def test_incremental_audit_with_intermediates_in_a_scratch_file(generated, tmp_path, monkeypatch):
+    """The scope's stages (in their own schema) put intermediates in the scratch file as well."""
+    full = tmp_path / "full.duckdb"
+    _full(generated, full)
+    monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits in memory
+    _first, second = _append_last_day(generated, tmp_path / "inc.duckdb")
+    assert second.mode == "incremental", second.reason
+    assert not (tmp_path / "inc.duckdb.scratch").exists()
+    assert differences(full, tmp_path / "inc.duckdb") == {}
 
 
 def test_nothing_new_changes_nothing(generated, tmp_path):

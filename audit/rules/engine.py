@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from audit.db import sql_files, sql_text
 from audit.rules.catalogue import load_rules
+from audit.rules.scratch import Intermediates
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,9 @@ def audit_steps() -> list[tuple[str, str]]:
 def last_readers(steps: list[tuple[str, str]]) -> dict[int, list[str]]:
     """Intermediate stage tables by the index of the last step that names them (dropped after it).
 
-    Intermediates are temp tables: they never reach the workspace file, and dropping each as soon as
-    nothing later reads it frees its memory (or its spill on disk) for the steps that follow."""
+    Intermediates never reach the workspace file (temp tables, or a scratch file when they would not fit
+    in memory: audit/rules/scratch.py); dropping each as soon as nothing later reads it frees its memory
+    or disk for the steps that follow."""
     last: dict[str, int] = {}
     for i, (_label, text) in enumerate(steps):
         for name in STAGE_NAME.findall(text):
@@ -189,11 +191,13 @@ def audit_events(
     if unknown := set(known) - {label for label, _ in steps}:
         raise ValueError(f"no audit step named {sorted(unknown)}")
     done_with = {} if keep_intermediate else last_readers(steps)
-    for i, (label, text) in enumerate(steps):
-        note(label)
-        run_stage(con, text)
-        for table in done_with.get(i, []):
-            con.execute(f"drop table if exists {table}")
+    events = con.execute("select count(*) from events").fetchone()[0]
+    with Intermediates(con, events, keep=keep_intermediate) as place:
+        for i, (label, text) in enumerate(steps):
+            note(label)
+            run_stage(con, place.sql(text))
+            for table in done_with.get(i, []):
+                place.drop(table)
 
 
 def set_variables(con, settings: AuditSettings) -> None:
