@@ -20,7 +20,7 @@ class Measure:
     peak_rss_bytes: int
     returncode: int
     events: int = 0
-    peak_disk_bytes: int = 0  # largest size seen of the step's workspace file, its WAL and spill folder
+    peak_disk_bytes: int = 0  # largest size seen of the step's workspace on disk (see disk_used)
 
     @property
     def events_per_s(self) -> float:
@@ -42,9 +42,10 @@ def child_env() -> dict[str, str]:
 
 
 def disk_used(db: Path) -> int:
-    """Bytes of a workspace on disk: the file, its write-ahead log and its spill folder (<db>.tmp)."""
+    """Bytes of a workspace on disk: the file, the audit's scratch file, their write-ahead logs and the
+    spill folder (<db>.tmp)."""
     total = 0
-    for path in (db, Path(f"{db}.wal")):
+    for path in (db, Path(f"{db}.wal"), Path(f"{db}.scratch"), Path(f"{db}.scratch.wal")):
         try:
             total += path.stat().st_size
         except OSError:
