@@ -20,12 +20,16 @@ def plain_jsonl(path: Path) -> bool:
         if head[:1] != b"{" or head.split(b"\n", 1)[0].rstrip().endswith((b"{", b"[", b",")):
             return False  # a BOM, leading blanks, or a pretty-printed document
         fh.seek(0)
-        tail = b""
+        tail = b""  # the text from the last newline read so far
         while block := fh.read(16 << 20):
-            data = tail + block
-            if _BLANK_LINE.search(data):
+            first = block.find(b"\n")
+            if first < 0:
+                tail += block
+                continue
+            # a blank line across the blocks' joint runs from the tail to the block's first newline
+            if _BLANK_LINE.search(tail + block[:first + 1]) or _BLANK_LINE.search(block):
                 return False
-            tail = data[data.rfind(b"\n"):] if b"\n" in data else data
+            tail = block[block.rfind(b"\n"):]
     return not (tail.startswith(b"\n") and len(tail) > 1 and not tail.strip())
 
 
