@@ -116,3 +116,24 @@ def test_damaged_parquet_is_refused_and_nothing_is_kept(tmp_path, where):
     (res,) = load_files(con, [good], None)  # the connection is usable after the failure
     assert res.rows_loaded == 4
     con.close()
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 20])
+def test_plain_jsonl_finds_blank_lines_across_block_joints(tmp_path, monkeypatch, block):
+    import audit.ingest.jsondoc as jd
+
+    monkeypatch.setattr(jd, "BLOCK_BYTES", block)
+    cases = {
+        b'{"a":1}\n{"b":2}\n': True,
+        b'{"a":1}\r\n{"b":2}\r\n': True,
+        b'{"a":1}\n{"b":" \\n"}': True,
+        b'{"a":1}\n\n{"b":2}\n': False,
+        b'{"a":1}\n \t\r\n{"b":2}\n': False,
+        b'{"a":1}\n{"b":2}\n   \n': False,
+        b'{"a":1}\n\n': False,
+        b' {"a":1}\n': False,
+    }
+    path = tmp_path / "rows.jsonl"
+    for data, plain in cases.items():
+        path.write_bytes(data)
+        assert jd.plain_jsonl(path) is plain, data

@@ -10,6 +10,7 @@ from audit.ingest.base import ReadContext
 from audit.ingest.lines import stage_lines
 
 MAX_DOCUMENT_BYTES = 512 << 20
+BLOCK_BYTES = 16 << 20  # plain_jsonl reads the file in blocks of this size
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 
 
@@ -21,7 +22,7 @@ def plain_jsonl(path: Path) -> bool:
             return False  # a BOM, leading blanks, or a pretty-printed document
         fh.seek(0)
         tail = b""  # the text from the last newline read so far
-        while block := fh.read(16 << 20):
+        while block := fh.read(BLOCK_BYTES):
             first = block.find(b"\n")
             if first < 0:
                 tail += block
