@@ -93,3 +93,10 @@ def test_intermediates_too_big_for_memory_go_to_a_scratch_file_deleted_afterward
     assert left <= kept_stages()
     con.close()
     assert differences(tmp_path / "memory.duckdb", tmp_path / "big.duckdb") == {}
+
+
+def test_the_scratch_file_follows_the_spill_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("CAPI_AUDIT_TEMP_DIR", raising=False)
+    assert scratch.scratch_path(tmp_path / "w.duckdb") == tmp_path / "w.duckdb.scratch"
+    monkeypatch.setenv("CAPI_AUDIT_TEMP_DIR", str(tmp_path / "spill"))
+    assert scratch.scratch_path(tmp_path / "w.duckdb") == tmp_path / "spill" / "w.duckdb.scratch"

@@ -4,11 +4,13 @@ The stage SQL declares intermediates as temp tables. That is fastest while they 
 temp table that outgrows the memory limit spills to disk uncompressed: at 20 M events a side the pairing
 stages alone spilled 40 GB. Past the point where they no longer fit, the intermediates go to a scratch
 database beside the workspace instead (compressed, like any table, and deleted when the audit ends),
-so the workspace file only ever holds the events and what the audit keeps.
+so the workspace file only ever holds the events and what the audit keeps. With CAPI_AUDIT_TEMP_DIR
+set (where DuckDB spills), the scratch file goes there too.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -37,6 +39,13 @@ def workspace_path(con) -> Path | None:
     return Path(path) if path else None
 
 
+def scratch_path(workspace: Path) -> Path:
+    """<workspace>.scratch beside it, or in CAPI_AUDIT_TEMP_DIR when that is set."""
+    folder = os.environ.get("CAPI_AUDIT_TEMP_DIR")
+    name = f"{workspace.name}.scratch"
+    return Path(folder) / name if folder else workspace.with_name(name)
+
+
 class Intermediates:
     """Decides where the intermediates go and rewrites the stages' SQL to put them there.
 
@@ -49,7 +58,7 @@ class Intermediates:
         workspace = workspace_path(con)
         fits = events * BYTES_PER_EVENT <= memory_limit_bytes(con)
         # kept intermediates (tests, profiling) stay readable after the audit: temp tables
-        self.scratch = None if keep or fits or workspace is None else Path(f"{workspace}.scratch")
+        self.scratch = None if keep or fits or workspace is None else scratch_path(workspace)
         self.schema = con.execute("select current_schema()").fetchone()[0]
         self._search_path = ""
 
@@ -75,6 +84,7 @@ class Intermediates:
             return self
         self._remove()
         self._search_path = self.con.execute("select current_setting('search_path')").fetchone()[0]
+        self.scratch.parent.mkdir(parents=True, exist_ok=True)
         self.con.execute(f"attach '{self.scratch}' as {SCRATCH}")
         self.con.execute(f"create schema if not exists {SCRATCH}.{self.schema}")
         self.con.execute("set search_path = ?", [f"{self.schema},{SCRATCH}.{self.schema}"])
