@@ -2,10 +2,9 @@
 -- so "valid" means the same everywhere. Values carrying a decodable builder suffix are judged without it.
 -- Checks of the value alone run once per distinct value; only fbc timing and the landing-page click id
 -- depend on the event.
--- Two statements, so the per-value checks are done (and their memory freed) before the join to every
--- value sent: in one statement both ran at once, and at 20 M events a side (150 M values) under a 4 GB
--- limit this stage ran out of memory. The join writes its rows in any order (value_id only has to be
--- unique), which spares DuckDB buffering them to keep the scan order.
+-- The per-value checks are done first (their memory freed), then joined to every value sent in three
+-- parts by parameter: one join of all 150 M values of a 20 M-a-side audit ran out of memory under a
+-- 4 GB limit (benchmarks/run_stage.py on that workspace); in three parts it passes.
 create or replace temp table stage_mq_value_facts as
 with facts as (
     -- what depends on the value alone, worked out once per distinct value (values repeat across events)
@@ -62,12 +61,12 @@ value_checks as (
 )
 from value_checks;
 
-set preserve_insertion_order = false;
-
-create or replace table stage_mq_value_checks as
+create or replace temp macro mq_value_rows(params, part) as table
 with values_sent as (
-    select value_id, event_ref, channel, event_time, parameter, kind, value, hashed_on_load, url_click_id
+    select value_id * 3 + part as value_id, event_ref, channel, event_time, parameter, kind, value,
+        hashed_on_load, url_click_id
     from mq_values_sent()
+    where list_contains(params, parameter)
 ),
 checked as (
     select
@@ -122,4 +121,11 @@ select
     end, false)                                                       as valid
 from checked as c;
 
-set preserve_insertion_order = true;
+-- in three parts by parameter, so each join holds a third of the values (value_id stays unique:
+-- numbered n * 3 + part)
+create or replace table stage_mq_value_checks as
+from mq_value_rows(['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country'], 0);
+insert into stage_mq_value_checks
+from mq_value_rows(['external_id', 'fbp', 'fbc'], 1);
+insert into stage_mq_value_checks
+from mq_value_rows(['client_ip_address', 'client_user_agent'], 2);
