@@ -1,7 +1,8 @@
 -- Match-quality stage 2: mq_values_sent(), one row per customer-information value sent (list fields
 -- unnested, NULLs dropped), with what stage 3 needs of its event (channel, time, whether the loader hashed
 -- the field, the landing URL's fbclid for fbc) so it never joins events again.
--- kind: hashed (Meta wants SHA-256), external_id, fbc, fbp, ip, ua.
+-- kind: hashed (Meta wants SHA-256), external_id, fbc, fbp, ip, ua. part: which of stage 3's three joins
+-- checks the value (0, 1 or 2; each parameter in one).
 -- A table macro, not a table: writing millions of rows to disk costs more than reading the events again.
 drop table if exists stage_mq_values;
 
@@ -15,28 +16,28 @@ with fields as (
         pii_hashed_on_load,
         event_source_url,
         unnest([
-            {'parameter': 'em', 'kind': 'hashed', 'vals': em},
-            {'parameter': 'ph', 'kind': 'hashed', 'vals': ph},
-            {'parameter': 'fn', 'kind': 'hashed', 'vals': fn},
-            {'parameter': 'ln', 'kind': 'hashed', 'vals': ln},
-            {'parameter': 'ge', 'kind': 'hashed', 'vals': ge},
-            {'parameter': 'db', 'kind': 'hashed', 'vals': db},
-            {'parameter': 'ct', 'kind': 'hashed', 'vals': ct},
-            {'parameter': 'st', 'kind': 'hashed', 'vals': st},
-            {'parameter': 'zp', 'kind': 'hashed', 'vals': zp},
-            {'parameter': 'country', 'kind': 'hashed', 'vals': country},
-            {'parameter': 'external_id', 'kind': 'external_id', 'vals': external_id},
-            {'parameter': 'fbc', 'kind': 'fbc', 'vals': [fbc]},
-            {'parameter': 'fbp', 'kind': 'fbp', 'vals': [fbp]},
-            {'parameter': 'client_ip_address', 'kind': 'ip', 'vals': [client_ip_address]},
-            {'parameter': 'client_user_agent', 'kind': 'ua', 'vals': [client_user_agent]}
+            {'parameter': 'em', 'kind': 'hashed', 'part': 0, 'vals': em},
+            {'parameter': 'ph', 'kind': 'hashed', 'part': 0, 'vals': ph},
+            {'parameter': 'fn', 'kind': 'hashed', 'part': 0, 'vals': fn},
+            {'parameter': 'ln', 'kind': 'hashed', 'part': 0, 'vals': ln},
+            {'parameter': 'ge', 'kind': 'hashed', 'part': 0, 'vals': ge},
+            {'parameter': 'db', 'kind': 'hashed', 'part': 0, 'vals': db},
+            {'parameter': 'ct', 'kind': 'hashed', 'part': 0, 'vals': ct},
+            {'parameter': 'st', 'kind': 'hashed', 'part': 0, 'vals': st},
+            {'parameter': 'zp', 'kind': 'hashed', 'part': 0, 'vals': zp},
+            {'parameter': 'country', 'kind': 'hashed', 'part': 0, 'vals': country},
+            {'parameter': 'external_id', 'kind': 'external_id', 'part': 1, 'vals': external_id},
+            {'parameter': 'fbc', 'kind': 'fbc', 'part': 1, 'vals': [fbc]},
+            {'parameter': 'fbp', 'kind': 'fbp', 'part': 1, 'vals': [fbp]},
+            {'parameter': 'client_ip_address', 'kind': 'ip', 'part': 2, 'vals': [client_ip_address]},
+            {'parameter': 'client_user_agent', 'kind': 'ua', 'part': 2, 'vals': [client_user_agent]}
         ]) as f
     from events
 ),
 all_values as (
     select
         event_ref, channel, event_time, pii_hashed_on_load, event_source_url,
-        f.parameter, f.kind, unnest(f.vals) as value
+        f.parameter, f.kind, f.part, unnest(f.vals) as value
     from fields
 )
 -- value_id only has to be unique: numbering in scan order avoids a sort of every value (out of memory
@@ -48,6 +49,7 @@ select
     event_time,
     parameter,
     kind,
+    part,
     value,
     coalesce(list_contains(pii_hashed_on_load, parameter), false)     as hashed_on_load,
     case when kind = 'fbc' then url_fbclid(event_source_url) end      as url_click_id

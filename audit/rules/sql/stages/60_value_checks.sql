@@ -61,12 +61,12 @@ value_checks as (
 )
 from value_checks;
 
-create or replace temp macro mq_value_rows(params, part) as table
+create or replace temp macro mq_value_rows(value_part) as table
 with values_sent as (
     select value_id * 3 + part as value_id, event_ref, channel, event_time, parameter, kind, value,
         hashed_on_load, url_click_id
     from mq_values_sent()
-    where list_contains(params, parameter)
+    where part = value_part
 ),
 checked as (
     select
@@ -121,11 +121,7 @@ select
     end, false)                                                       as valid
 from checked as c;
 
--- in three parts by parameter, so each join holds a third of the values (value_id stays unique:
--- numbered n * 3 + part)
-create or replace table stage_mq_value_checks as
-from mq_value_rows(['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country'], 0);
-insert into stage_mq_value_checks
-from mq_value_rows(['external_id', 'fbp', 'fbc'], 1);
-insert into stage_mq_value_checks
-from mq_value_rows(['client_ip_address', 'client_user_agent'], 2);
+-- in three parts, each parameter in the part 55_values.sql gives it (value_id stays unique: n * 3 + part)
+create or replace table stage_mq_value_checks as from mq_value_rows(0);
+insert into stage_mq_value_checks from mq_value_rows(1);
+insert into stage_mq_value_checks from mq_value_rows(2);
