@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from audit.errors import ConfigError, StoreError
+from audit.sizes import default_memory_limit, is_user_size
 
 SCHEMA_FILES = ("events.sql", "views.sql")
-MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+__all__ = ["apply_schema", "connect", "default_memory_limit", "run_sql", "sql_files", "sql_text"]
 
 
 def sql_text(package: str, name: str) -> str:
@@ -30,20 +30,6 @@ def sql_files(package: str, folder: str = "") -> list[tuple[str, str]]:
     )
 
 
-DEFAULT_LIMIT_CAP_GB = 3  # the audit of 10 M events a side completes within it; 1 M a side runs no slower
-
-
-def default_memory_limit() -> str:
-    """A quarter of the machine's RAM, at most 3 GB and at least 1 GB, as DuckDB wants it."""
-    try:
-        import psutil
-
-        total = psutil.virtual_memory().total
-    except Exception:  # psutil missing or unsupported: let DuckDB decide
-        return ""
-    return f"{max(1, min(DEFAULT_LIMIT_CAP_GB, int(total / 2**30 / 4)))}GB"
-
-
 def connect(path: str | Path | None = None, read_only: bool = False, memory_limit: str | None = None):
     """Open the workspace; a writer also applies the schema. ':memory:' or None gives a scratch store."""
     target = ":memory:" if path is None else str(path)
@@ -56,7 +42,7 @@ def connect(path: str | Path | None = None, read_only: bool = False, memory_limi
     limit = memory_limit if memory_limit is not None else os.environ.get("CAPI_AUDIT_MEMORY_LIMIT")
     limit = limit or default_memory_limit()
     if limit:
-        if not MEMORY_LIMIT.fullmatch(limit.strip()):
+        if not is_user_size(limit):
             con.close()
             raise ConfigError(f"memory limit {limit!r}: give an amount such as 4GB or 512MB")
         con.execute(f"set memory_limit = '{limit.strip()}'")

@@ -15,3 +15,7 @@ class ConfigError(AuditError):
 
 class StoreError(AuditError):
     """The DuckDB file is missing, locked or not an audit workspace."""
+
+
+class ResourceError(AuditError):
+    """The work ran out of memory or disk; the message names the limit or the disk and what to do."""

@@ -27,6 +27,8 @@ sys.path.insert(0, str(HERE))
 from measure import Measure, run_step  # noqa: E402
 from prepare import MANIFEST  # noqa: E402
 
+from audit.sizes import default_memory_limit  # noqa: E402  (the audit's default, without importing DuckDB)
+
 RESULTS = HERE / "results.md"
 PANDAS_BYTES_PER_EVENT = 600       # pandas peak RSS measured at 1 M a side (470 B an event), rounded up
 TARGETS = {"ours_over_limit": 2.5, "jsonl_events_per_s": 300_000, "peak_rss_bytes": 4 * 2**30}
@@ -60,13 +62,6 @@ def publish(text: str, record: bool) -> None:
     if record:
         with open(RESULTS, "a", encoding="utf-8") as fh:
             fh.write("\n" + text)
-
-
-def default_memory_limit() -> str:
-    """The audit's default DuckDB memory limit (audit.db.default_memory_limit), without importing DuckDB."""
-    import psutil
-
-    return f"{max(1, min(3, int(psutil.virtual_memory().total / 2**30 / 4)))}GB"
 
 
 def audit_cmd(*args: str) -> list[str]:

@@ -15,6 +15,7 @@ from audit.errors import ConfigError
 from audit.metrics.summary import summary
 from audit.rules import incremental
 from audit.rules.engine import AuditSettings
+from audit.space import events_to_audit, plain_errors, warn_if_short
 
 
 def audit_with_progress(con, settings: AuditSettings, full: bool = False) -> incremental.AuditRun:
@@ -26,6 +27,11 @@ def audit_with_progress(con, settings: AuditSettings, full: bool = False) -> inc
                               progress=lambda step: bar.update(task, description=f"auditing: {step}"))
     err.print(f"[dim]{describe_run(run)}[/dim]")
     return run
+
+
+def warn(text: str) -> None:
+    """A warning on stderr, printed as it is (paths may hold brackets)."""
+    err.print(text, style="yellow", markup=False, highlight=False)
 
 
 def describe_run(run: incremental.AuditRun) -> str:
@@ -72,8 +78,10 @@ def audit_cmd(
         run_load(db, pixel or [], capi or [], dataset=dataset, memory_limit=memory_limit)
     con = connect(db, memory_limit=memory_limit)
     try:
-        audit_with_progress(con, settings, full=full)
-        result = summary(con)
+        with plain_errors(con, "audit"):
+            warn_if_short(con, events_to_audit(con, settings, full), warn)
+            audit_with_progress(con, settings, full=full)
+            result = summary(con)
     finally:
         con.close()
     print_summary(result)

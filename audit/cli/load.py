@@ -51,6 +51,7 @@ def run_load(
     from audit.db import connect
     from audit.ingest import load_files
     from audit.ingest.table import read_mapping
+    from audit.space import plain_errors
 
     if not pixel and not capi:
         raise ConfigError("nothing to load: give files with --pixel PATH and/or --capi PATH")
@@ -58,10 +59,11 @@ def run_load(
     con = connect(db, memory_limit=memory_limit)
     try:
         results = []
-        for channel, paths in (("pixel", pixel), ("capi", capi)):
-            if paths:
-                results += load_files(con, paths, channel, dataset=dataset, fmt=fmt, replace=replace,
-                                      progress=True, mapping=columns)
+        with plain_errors(con, "load"):
+            for channel, paths in (("pixel", pixel), ("capi", capi)):
+                if paths:
+                    results += load_files(con, paths, channel, dataset=dataset, fmt=fmt, replace=replace,
+                                          progress=True, mapping=columns)
         out.print(_results_table(results))
         fresh = [r.load_id for r in results if not r.skipped and r.rows_quarantined]
         reasons = _quarantine_reasons(con, fresh)

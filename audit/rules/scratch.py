@@ -14,22 +14,18 @@ import os
 import re
 from pathlib import Path
 
+from audit.sizes import parse_size
+
 # In-memory size of the intermediates per event, measured: 40 GB of spill for 38.7 M events (20 M a
 # side) by the pairing stages, under a 4 GB memory limit.
 BYTES_PER_EVENT = 1_200
 SCRATCH = "audit_scratch"
 TEMP_TABLE = re.compile(r"create or replace temp table (stage_\w+)")
-UNITS = {"": 1, "B": 1, "BYTES": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
-         "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 def memory_limit_bytes(con) -> int:
     """DuckDB's memory limit in bytes (it reports it as text such as '2.7 GiB')."""
-    text = con.execute("select current_setting('memory_limit')").fetchone()[0]
-    match = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", text)
-    if match is None or match[2].upper() not in UNITS:
-        raise ValueError(f"unexpected memory limit {text!r}")
-    return int(float(match[1]) * UNITS[match[2].upper()])
+    return parse_size(con.execute("select current_setting('memory_limit')").fetchone()[0])
 
 
 def workspace_path(con) -> Path | None:
@@ -90,12 +86,18 @@ class Intermediates:
         self.con.execute("set search_path = ?", [f"{self.schema},{SCRATCH}.{self.schema}"])
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, exc_type, *_exc) -> None:
         if self.scratch is None:
             return
-        self.con.execute("set search_path = ?", [self._search_path])
-        self.con.execute(f"detach {SCRATCH}")
-        self._remove()
+        try:
+            self.con.execute("set search_path = ?", [self._search_path])
+            self.con.execute(f"detach {SCRATCH}")
+        except Exception:
+            if exc_type is None:
+                raise
+            # the stages failed already (a full disk can leave the connection unusable): report their error
+        finally:
+            self._remove()
 
     def _remove(self) -> None:
         for path in (self.scratch, Path(f"{self.scratch}.wal")):
