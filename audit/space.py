@@ -39,7 +39,8 @@ AGAIN = {
             "failed was not loaded)",
 }
 SPILL_FILES = "duckdb_temp"  # DuckDB names its spill files duckdb_temp_<pid>_<n>_storage_*.tmp
-DISK_FULL_TEXTS = ("no space left on device", "could not write all bytes", "max_temp_directory_size")
+DISK_FULL_TEXTS = ("no space left on device", "disk quota exceeded", "could not write all bytes",
+                   "max_temp_directory_size")
 
 
 @dataclass(frozen=True)
@@ -199,9 +200,9 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """True when the error (or one it came from) says a disk filled up: ENOSPC, or DuckDB's texts for it."""
+    """True when the error (or one it came from) says a disk filled up: ENOSPC/EDQUOT, or DuckDB's texts."""
     for e in _chain(exc):
-        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
         if isinstance(e, duckdb.Error | OSError) and any(t in str(e).lower() for t in DISK_FULL_TEXTS):
             return True

@@ -189,6 +189,7 @@ def test_a_full_workspace_disk_names_the_disk_and_the_need(workspace):
 
 def test_disk_full_is_recognized_and_other_errors_pass_through(workspace):
     assert space.is_disk_full(OSError(28, "No space left on device"))
+    assert space.is_disk_full(duckdb.IOException('Could not write file "x": Disk quota exceeded'))
     assert space.is_disk_full(duckdb.IOException('Could not write all bytes to file "x": wanted=8 wrote=3'))
     assert not space.is_disk_full(duckdb.IOException('Could not write file "x": Permission denied'))
     wrapped = RuntimeError("cleanup failed")
