@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from audit.db import sql_files, sql_text
 from audit.rules.compare import output_tables
 from audit.rules.engine import (
@@ -51,7 +53,7 @@ NOT_IN_EVENTS = "not in (select event_ref from events)"
 
 STATE_SQL = """
 create table if not exists audited_events (event_ref varchar);
-create table if not exists audit_keys (event_ref varchar, kind varchar, key varchar, t double);
+create table if not exists audit_keys (event_ref varchar, kind varchar, key_hash ubigint, t double);
 create table if not exists audit_runs (
     run_at timestamptz, mode varchar, reason varchar, events bigint, new_events bigint,
     reaudited_events bigint, seconds double, fingerprint varchar
@@ -73,9 +75,11 @@ class AuditRun:
 
 
 def fingerprint(settings: AuditSettings) -> str:
-    """Hash of the audit's settings and of every SQL, TOML and Python file that computes its results."""
+    """Hash of the audit's settings, of every SQL, TOML and Python file that computes its results and of
+    the DuckDB version (the stored keys are hashed with DuckDB's hash(), see 05_event_keys.sql)."""
     digest = hashlib.sha256(json.dumps(settings.variables(), sort_keys=True).encode())
     digest.update(_code_digest().encode())
+    digest.update(duckdb.__version__.encode())
     return digest.hexdigest()[:16]
 
 
@@ -169,8 +173,8 @@ def _remember_audited(con, incremental: bool) -> None:
     define_all_events(con)
     con.execute(sql_text("audit.rules.sql.incremental", "05_event_keys.sql"))
     con.execute("delete from audited_events")
-    con.execute("delete from audit_keys")
-    con.execute("insert into audit_keys from scope_event_keys(false)")
+    # recreated, not emptied: an older workspace's table held the keys' text (see 05_event_keys.sql)
+    con.execute("create or replace table audit_keys as from scope_event_keys(false)")
     con.execute("insert into audited_events select event_ref from events")
 
 

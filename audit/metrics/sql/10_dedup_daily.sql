@@ -5,13 +5,12 @@ insert into dedup_daily (
     deduplicated_pairs, counted_by_meta, double_counts, recovered, pixel_with_dedup_key,
     pixel_unique_events, repeat_events, lost_conversions
 )
--- Events per conversion: its copies plus their repeats (what stage_dedup_conversion_events lists).
+-- Events per conversion: its copies plus their repeats.
 -- Pixel copies whose CAPI copy shares a dedup key: identical dataset and event_name, and the same
--- event_id, fbp or external_id (what Meta's event coverage counts), worked out by the pairing stage.
+-- event_id, fbp or external_id (what Meta's event coverage counts), listed by the pairing stage.
 with shared_key as (
     select conversion_id
-    from stage_dedup_conversions
-    where shares_dedup_key
+    from stage_dedup_key_shared
 ),
 per_conversion as (
     select

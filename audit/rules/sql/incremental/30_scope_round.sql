@@ -3,7 +3,7 @@
 -- added in the previous round (customer keys only within the evidence band of time).
 insert into scope_events
 with frontier as (
-    select k.kind, k.key, k.t
+    select k.kind, k.key_hash, k.t
     from scope_keys as k
     join scope_events as s on s.event_ref = k.event_ref
     where s.round = getvariable('repeat_round') - 1
@@ -14,7 +14,7 @@ band as (
 reached as (
     select distinct k.event_ref
     from frontier as f
-    join scope_keys as k on k.kind = f.kind and k.key = f.key
+    join scope_keys as k on k.kind = f.kind and k.key_hash = f.key_hash
     cross join band as b
     where f.kind in ('id', 'order_id') or abs(k.t - f.t) <= b.seconds
 )

@@ -10,73 +10,66 @@
 -- An id or order_id carried by more than 50 copies (a constant such as 'undefined') only pairs copies
 -- within the evidence tolerance of each other: the join stays linear instead of quadratic.
 
+-- Only the columns each join needs are read: the anchors are a table, so every step below scans just
+-- its columns (no CTE holding every anchor with every column is materialized: at 1 M events a side
+-- under 400 MB that alone spilled 1.7 GB), and the wide columns are joined back late, onto the pairs.
+
 -- Customer keys usable as evidence (placeholder hashes of '', 'null', 'undefined' are not evidence).
 -- One row per anchor and distinct key: anchors are unique by event_ref and their lists are made
 -- distinct first, so no DISTINCT over all rows is needed (it ran out of memory at 10 M events a side).
+-- strength: 1 external_id, 2 em, 3 fbp (kinds differ exactly when strengths do).
 create or replace temp table stage_dedup_user_keys as
 with placeholders as (
     select unnest(['', sha256(''), sha256('null'), sha256('undefined')]) as key_value
 ),
 exploded as (
-    select event_ref, channel, dataset_id, folded_name, window_epoch, 'external_id' as kind,
+    select event_ref, channel, dataset_id, folded_name, window_epoch, 1 as strength,
            unnest(list_distinct(external_id)) as key_value
     from stage_dedup_anchors
     union all
-    select event_ref, channel, dataset_id, folded_name, window_epoch, 'em' as kind,
+    select event_ref, channel, dataset_id, folded_name, window_epoch, 2 as strength,
            unnest(list_distinct(em)) as key_value
     from stage_dedup_anchors
     union all
-    select event_ref, channel, dataset_id, folded_name, window_epoch, 'fbp' as kind,
+    select event_ref, channel, dataset_id, folded_name, window_epoch, 3 as strength,
            fbp as key_value
     from stage_dedup_anchors
 )
-select event_ref, channel, dataset_id, folded_name, window_epoch, kind, key_value
+select event_ref, channel, dataset_id, folded_name, window_epoch, cast(strength as utinyint) as strength,
+       key_value
 from exploded
 where key_value is not null
   and window_epoch is not null
   and key_value not in (select key_value from placeholders);
 
-create or replace temp table stage_dedup_candidates as
+-- Every pair the keys relate, with its tier * 10 + strength (one row per way the pair is related).
+create or replace temp table stage_dedup_pair_ranks as
 with settings as (
     select
         getvariable('window_hours') * 3600                             as window_s,
         greatest(getvariable('evidence_tolerance_minutes') * 60, 1)    as band_s
 ),
-id_load as (
-    select trimmed_id, count(*) > 50 as hot
+hot_ids as (
+    select trimmed_id
     from stage_dedup_anchors
     where trimmed_id is not null
     group by trimmed_id
+    having count(*) > 50
 ),
-order_load as (
-    select order_id, count(*) > 50 as hot
-    from stage_dedup_anchors
-    where order_id is not null
-    group by order_id
-),
-copies as (
+copies as not materialized (
     select
-        a.event_ref, a.channel, a.dataset_id, a.event_name, a.event_id, a.folded_name, a.trimmed_id,
-        a.has_id, a.order_id, a.value, a.currency, a.external_id, a.fbp, a.window_epoch, a.arrival,
-        coalesce(i.hot, false)                                         as id_hot,
-        coalesce(o.hot, false)                                         as order_hot,
+        a.event_ref, a.channel, a.trimmed_id, a.window_epoch,
+        coalesce(a.trimmed_id in (select trimmed_id from hot_ids), false) as id_hot,
         floor(a.window_epoch / s.band_s)                               as bucket
     from stage_dedup_anchors a
     cross join settings s
-    left join id_load i on i.trimmed_id = a.trimmed_id
-    left join order_load o on o.order_id = a.order_id
+    where a.trimmed_id is not null
 ),
-pixel as (
-    select * exclude (channel) from copies where channel = 'pixel'
+pixel as not materialized (
+    select event_ref, trimmed_id, window_epoch, id_hot, bucket from copies where channel = 'pixel'
 ),
-capi as (
-    select * exclude (channel) from copies where channel = 'capi'
-),
--- CAPI copies under each neighbouring time bucket, for the banded joins
-capi_banded as (
-    select event_ref, dataset_id, folded_name, trimmed_id, order_id, window_epoch,
-           unnest([bucket - 1, bucket, bucket + 1])                    as near_bucket
-    from capi
+capi as not materialized (
+    select event_ref, trimmed_id, window_epoch, bucket from copies where channel = 'capi'
 ),
 -- pairs whose ids are equal after trimming (any dataset, any name)
 id_pairs as (
@@ -87,11 +80,14 @@ id_pairs as (
     union all
     select p.event_ref as pixel_ref, c.event_ref as capi_ref
     from pixel p
-    join capi_banded c on c.trimmed_id = p.trimmed_id and c.near_bucket = p.bucket
+    join (select event_ref, trimmed_id, window_epoch, unnest([bucket - 1, bucket, bucket + 1]) as near_bucket
+          from capi) c
+        on c.trimmed_id = p.trimmed_id and c.near_bucket = p.bucket
     cross join settings s
     where p.id_hot
       and abs(c.window_epoch - p.window_epoch) <= s.band_s
 ),
+-- the wide columns, joined back onto the pairs only
 id_pair_facts as (
     select
         k.pixel_ref,
@@ -107,80 +103,125 @@ id_pair_facts as (
                         and len(p.external_id) > 0 and len(c.external_id) > 0, false)
             or coalesce(p.fbp <> c.fbp, false)                         as other_conflict
     from id_pairs k
-    join pixel p on p.event_ref = k.pixel_ref
-    join capi c on c.event_ref = k.capi_ref
+    join stage_dedup_anchors p on p.event_ref = k.pixel_ref
+    join stage_dedup_anchors c on c.event_ref = k.capi_ref
     cross join settings s
-),
-key_tiers as (
+)
+select
+    pixel_ref,
+    capi_ref,
+    case
+        when same_dataset and same_keys and in_window then 1
+        when same_dataset and same_folded_name and not same_keys and in_window then 2
+        when same_dataset and same_keys and not other_conflict then 3
+        when not same_dataset and same_keys and in_window then 6
+    end * 10                                                           as rank_key
+from id_pair_facts
+where not order_conflict
+  and rank_key is not null;
+
+-- tier 4: same order_id (only the few anchors with one are read)
+insert into stage_dedup_pair_ranks
+with settings as (
     select
-        pixel_ref,
-        capi_ref,
-        case
-            when same_dataset and same_keys and in_window then 1
-            when same_dataset and same_folded_name and not same_keys and in_window then 2
-            when same_dataset and same_keys and not other_conflict then 3
-            when not same_dataset and same_keys and in_window then 6
-        end                                                            as tier
-    from id_pair_facts
-    where not order_conflict
+        getvariable('window_hours') * 3600                             as window_s,
+        greatest(getvariable('evidence_tolerance_minutes') * 60, 1)    as band_s
 ),
-same_order as (
-    select p.event_ref as pixel_ref, c.event_ref as capi_ref
-    from pixel p
-    join capi c
-        on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
-    cross join settings s
-    where not p.order_hot
-      and not coalesce(c.trimmed_id = p.trimmed_id, false)
-      and coalesce(abs(c.window_epoch - p.window_epoch), 0) <= s.window_s
-    union all
-    select p.event_ref as pixel_ref, c.event_ref as capi_ref
-    from pixel p
-    join capi_banded c
-        on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
-        and c.near_bucket = p.bucket
-    cross join settings s
-    where p.order_hot
-      and not coalesce(c.trimmed_id = p.trimmed_id, false)
-      and abs(c.window_epoch - p.window_epoch) <= s.band_s
+ordered as (
+    select event_ref, channel, dataset_id, folded_name, trimmed_id, order_id, window_epoch
+    from stage_dedup_anchors
+    where order_id is not null
 ),
-user_keys_banded as (
-    select event_ref, dataset_id, folded_name, kind, key_value, window_epoch,
+hot_orders as (
+    select order_id
+    from ordered
+    group by order_id
+    having count(*) > 50
+),
+copies as (
+    select
+        o.event_ref, o.channel, o.dataset_id, o.folded_name, o.trimmed_id, o.order_id, o.window_epoch,
+        coalesce(o.order_id in (select order_id from hot_orders), false) as order_hot,
+        floor(o.window_epoch / s.band_s)                               as bucket
+    from ordered o
+    cross join settings s
+),
+pixel as (
+    select * exclude (channel) from copies where channel = 'pixel'
+),
+capi as (
+    select * exclude (channel) from copies where channel = 'capi'
+),
+capi_banded as (
+    select event_ref, dataset_id, folded_name, trimmed_id, order_id, window_epoch,
+           unnest([bucket - 1, bucket, bucket + 1])                    as near_bucket
+    from capi
+)
+select p.event_ref as pixel_ref, c.event_ref as capi_ref, 40 as rank_key
+from pixel p
+join capi c
+    on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
+cross join settings s
+where not p.order_hot
+  and not coalesce(c.trimmed_id = p.trimmed_id, false)
+  and coalesce(abs(c.window_epoch - p.window_epoch), 0) <= s.window_s
+union all
+select p.event_ref as pixel_ref, c.event_ref as capi_ref, 40 as rank_key
+from pixel p
+join capi_banded c
+    on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
+    and c.near_bucket = p.bucket
+cross join settings s
+where p.order_hot
+  and not coalesce(c.trimmed_id = p.trimmed_id, false)
+  and abs(c.window_epoch - p.window_epoch) <= s.band_s;
+
+-- tier 5: a customer key in common within the evidence tolerance, one kind of key at a time (three
+-- joins a third the size each; the strongest kind per pair is taken when the candidates are ranked).
+-- The pair's ids and order ids (the same whatever the key) are joined back and checked last.
+create or replace temp macro dedup_shared_customer(key_strength) as table
+with settings as (
+    select greatest(getvariable('evidence_tolerance_minutes') * 60, 1) as band_s
+),
+keys as (
+    select event_ref, channel, dataset_id, folded_name, key_value, window_epoch
+    from stage_dedup_user_keys
+    where strength = key_strength
+),
+capi_banded as (
+    select event_ref, dataset_id, folded_name, key_value, window_epoch,
            unnest([floor(window_epoch / s.band_s) - 1, floor(window_epoch / s.band_s),
                    floor(window_epoch / s.band_s) + 1])                as near_bucket
-    from stage_dedup_user_keys
+    from keys
     cross join settings s
     where channel = 'capi'
 ),
-same_customer as (
-    select
-        p.event_ref                                                    as pixel_ref,
-        c.event_ref                                                    as capi_ref,
-        min(case pk.kind when 'external_id' then 1 when 'em' then 2 else 3 end) as strength
-    from stage_dedup_user_keys pk
+shared as (
+    select distinct pk.event_ref as pixel_ref, ck.event_ref as capi_ref
+    from keys pk
     cross join settings s
-    join user_keys_banded ck
+    join capi_banded ck
         on ck.dataset_id = pk.dataset_id and ck.folded_name = pk.folded_name
-        and ck.kind = pk.kind and ck.key_value = pk.key_value
+        and ck.key_value = pk.key_value
         and ck.near_bucket = floor(pk.window_epoch / s.band_s)
-    join pixel p on p.event_ref = pk.event_ref
-    join capi c on c.event_ref = ck.event_ref
     where pk.channel = 'pixel'
       and abs(ck.window_epoch - pk.window_epoch) <= getvariable('evidence_tolerance_minutes') * 60
-      and not coalesce(c.trimmed_id = p.trimmed_id, false)
-      and not coalesce(p.order_id <> c.order_id, false)
-    group by p.event_ref, c.event_ref
-),
-all_candidates as (
-    select pixel_ref, capi_ref, tier, 0 as strength from key_tiers where tier is not null
-    union all
-    select pixel_ref, capi_ref, 4 as tier, 0 as strength from same_order
-    union all
-    select pixel_ref, capi_ref, 5 as tier, strength from same_customer
-),
-strongest as (
-    select pixel_ref, capi_ref, min(tier * 10 + strength) as rank_key
-    from all_candidates
+)
+select k.pixel_ref, k.capi_ref, 50 + key_strength as rank_key
+from shared k
+join stage_dedup_anchors p on p.event_ref = k.pixel_ref
+join stage_dedup_anchors c on c.event_ref = k.capi_ref
+where not coalesce(c.trimmed_id = p.trimmed_id, false)
+  and not coalesce(p.order_id <> c.order_id, false);
+
+insert into stage_dedup_pair_ranks select pixel_ref, capi_ref, rank_key from dedup_shared_customer(1);
+insert into stage_dedup_pair_ranks select pixel_ref, capi_ref, rank_key from dedup_shared_customer(2);
+insert into stage_dedup_pair_ranks select pixel_ref, capi_ref, rank_key from dedup_shared_customer(3);
+
+create or replace temp table stage_dedup_candidates as
+with strongest as (
+    select pixel_ref, capi_ref, min(rank_key) as rank_key
+    from stage_dedup_pair_ranks
     group by pixel_ref, capi_ref
 )
 select

@@ -1,0 +1,88 @@
+"""What an audit leaves in the workspace file: narrow tables only (disk per million events)."""
+
+from __future__ import annotations
+
+from eventsets import capi, pixel, store
+
+from audit.db import connect
+from audit.rules import incremental
+from audit.rules.compare import differences
+from audit.rules.engine import kept_stages
+
+
+def _tables(con) -> set[str]:
+    return {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main' and not temporary").fetchall()}
+
+
+def _events() -> list[dict]:
+    fbp = "fb.1.1762000000000.77"
+    return [
+        # ids differ, same browser id within minutes: paired by fbp, and they share a dedup key (fbp)
+        pixel("Lead", "web-1", "2026-11-03T10:00:00Z", fbp=fbp, event_ref="px:fbp"),
+        capi("Lead", "srv-1", "2026-11-03T10:02:00Z", fbp=fbp, event_ref="capi:fbp"),
+        # identical keys: deduplicated, shares its event_id
+        pixel("Purchase", "o-1", "2026-11-03T11:00:00Z", value=5, currency="EUR", event_ref="px:dedup"),
+        capi("Purchase", "o-1", "2026-11-03T11:00:30Z", value=5, currency="EUR", event_ref="capi:dedup"),
+        # same keys, two datasets: paired, but no dedup key shared (datasets differ)
+        pixel("Purchase", "ds-1", "2026-11-03T12:00:00Z", dataset_id="111", event_ref="px:ds"),
+        capi("Purchase", "ds-1", "2026-11-03T12:00:40Z", dataset_id="222", event_ref="capi:ds"),
+        pixel("ViewContent", "v-1", "2026-11-03T13:00:00Z", event_ref="px:alone"),
+    ]
+
+
+def test_the_wide_pairing_tables_are_intermediates_and_a_narrow_list_is_kept(tmp_path):
+    assert {"stage_dedup_conversions", "stage_dedup_conversion_events"}.isdisjoint(kept_stages())
+    assert "stage_dedup_key_shared" in kept_stages()
+    con = store(_events(), connect(tmp_path / "w.duckdb"))
+    incremental.run(con)
+    tables = _tables(con)
+    assert "stage_dedup_key_shared" in tables and "event_pairs" in tables
+    assert not {"stage_dedup_conversions", "stage_dedup_conversion_events"} & tables
+    cols = [c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where table_name = 'stage_dedup_key_shared'").fetchall()]
+    assert cols == ["conversion_id"]
+    shared = {r for (r,) in con.execute(
+        "select coalesce(pixel_event_ref, '') from event_pairs"
+        " where conversion_id in (select conversion_id from stage_dedup_key_shared)").fetchall()}
+    assert shared == {"px:fbp", "px:dedup"}
+    assert con.execute("select sum(pixel_with_dedup_key) from dedup_daily").fetchone()[0] == 2
+    [(detail,)] = con.execute(
+        "select detail from findings where rule_id = 'dataset_mismatch'").fetchall()
+    assert detail == "Pixel sent it to dataset 111, server to dataset 222"
+    con.close()
+
+
+def test_audit_keys_hold_hashes_and_an_old_text_table_is_replaced(tmp_path):
+    con = store(_events(), connect(tmp_path / "w.duckdb"))
+    # a workspace audited by an older version kept the keys' text
+    con.execute("create table audit_keys (event_ref varchar, kind varchar, key varchar, t double)")
+    con.execute("insert into audit_keys values ('gone', 'id', 'some-id', 0)")
+    incremental.run(con)
+    types = dict(con.execute(
+        "select column_name, data_type from duckdb_columns() where table_name = 'audit_keys'").fetchall())
+    assert types == {"event_ref": "VARCHAR", "kind": "VARCHAR", "key_hash": "UBIGINT", "t": "DOUBLE"}
+    refs = {r for (r,) in con.execute("select distinct event_ref from audit_keys").fetchall()}
+    assert "gone" not in refs and "px:fbp" in refs
+    con.close()
+
+
+def test_hashed_keys_still_widen_the_scope_and_an_incremental_audit_equals_a_full_one(tmp_path):
+    """A new server copy sharing only an fbp (and one only an order id) with audited browser events."""
+    fbp = "fb.1.1762000000000.88"
+    old = [pixel("Lead", "web-9", "2026-11-03T10:00:00Z", fbp=fbp, event_ref="old:fbp"),
+           pixel("Purchase", "w-2", "2026-11-03T09:00:00Z", order_id="A-77", event_ref="old:order"),
+           *[pixel("ViewContent", f"v{i}", "2026-11-02T12:00:00Z") for i in range(30)]]
+    new = [capi("Lead", "srv-9", "2026-11-03T10:03:00Z", fbp=fbp, event_ref="new:fbp"),
+           capi("Purchase", "s-2", "2026-11-03T09:01:00Z", order_id="A-77", event_ref="new:order")]
+    inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
+    con = store(old, connect(inc))
+    incremental.run(con)
+    store(new, con)
+    run = incremental.run(con)
+    con.close()
+    assert run.mode == "incremental" and run.reaudited_events == 4
+    con = store(old + new, connect(full))
+    incremental.run(con)
+    con.close()
+    assert differences(full, inc) == {}
