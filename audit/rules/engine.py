@@ -193,11 +193,19 @@ def audit_events(
     done_with = {} if keep_intermediate else last_readers(steps)
     events = con.execute("select count(*) from events").fetchone()[0]
     with Intermediates(con, events, keep=keep_intermediate) as place:
+        set_join_parts(con, place)
         for i, (label, text) in enumerate(steps):
             note(label)
             run_stage(con, place.sql(text))
             for table in done_with.get(i, []):
                 place.drop(table)
+
+
+def set_join_parts(con, place: Intermediates) -> None:
+    """Variable value_checks_one_join: the value checks join every value sent at once when the
+    intermediates fit in memory, else in three parts by parameter (60_value_checks.sql)."""
+    one_join = "true" if place.place == "memory" else "false"
+    con.execute(f"set variable value_checks_one_join = {one_join}")
 
 
 def set_variables(con, settings: AuditSettings) -> None:

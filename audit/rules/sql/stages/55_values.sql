@@ -2,7 +2,7 @@
 -- unnested, NULLs dropped), with what stage 3 needs of its event (channel, time, whether the loader hashed
 -- the field, the landing URL's fbclid for fbc) so it never joins events again.
 -- kind: hashed (Meta wants SHA-256), external_id, fbc, fbp, ip, ua. part: which of stage 3's three joins
--- checks the value (0, 1 or 2; each parameter in one).
+-- checks the value when it joins in three parts (0, 1 or 2; each parameter in one; part of value ids).
 -- A table macro, not a table: writing millions of rows to disk costs more than reading the events again.
 drop table if exists stage_mq_values;
 

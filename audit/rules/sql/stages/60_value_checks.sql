@@ -2,9 +2,12 @@
 -- so "valid" means the same everywhere. Values carrying a decodable builder suffix are judged without it.
 -- Checks of the value alone run once per distinct value; only fbc timing and the landing-page click id
 -- depend on the event.
--- The per-value checks are done first (their memory freed), then joined to every value sent in three
--- parts by parameter: one join of all 150 M values of a 20 M-a-side audit ran out of memory under a
--- 4 GB limit (benchmarks/run_stage.py on that workspace); in three parts it passes.
+-- The per-value checks are done first (their memory freed), then joined to every value sent: in one join
+-- when the audit's intermediates fit in memory (variable value_checks_one_join, set by the engine from
+-- the same estimate that places them: audit/rules/scratch.py), else in three parts by parameter. One
+-- join of all 150 M values of a 20 M-a-side audit ran out of memory under a 4 GB limit
+-- (benchmarks/run_stage.py on that workspace); in three parts it passes. One join reads the events once
+-- instead of three times.
 create or replace temp table stage_mq_value_facts as
 with facts as (
     -- what depends on the value alone, worked out once per distinct value (values repeat across events)
@@ -66,7 +69,9 @@ with values_sent as (
     select value_id * 3 + part as value_id, event_ref, channel, event_time, parameter, kind, value,
         hashed_on_load, url_click_id
     from mq_values_sent()
-    where part = value_part
+    -- one join: part 0's statement takes every value and parts 1 and 2 select nothing
+    where case when coalesce(getvariable('value_checks_one_join'), false) then value_part = 0
+               else part = value_part end
 ),
 checked as (
     select
@@ -121,7 +126,8 @@ select
     end, false)                                                       as valid
 from checked as c;
 
--- in three parts, each parameter in the part 55_values.sql gives it (value_id stays unique: n * 3 + part)
+-- each parameter in the part 55_values.sql gives it, or all in the first statement when one join fits
+-- (value_id is the same either way, and unique: n * 3 + part)
 create or replace table stage_mq_value_checks as from mq_value_rows(0);
 insert into stage_mq_value_checks from mq_value_rows(1);
 insert into stage_mq_value_checks from mq_value_rows(2);

@@ -1,0 +1,61 @@
+"""Value checks: one join of every value sent when the intermediates fit in memory, three parts otherwise.
+
+Either way the rows of stage_mq_value_checks (value ids included) and every audit output are the same."""
+
+from pathlib import Path
+
+from audit.db import connect
+from audit.ingest import load_files
+from audit.rules import scratch
+from audit.rules.compare import differences, output_tables
+from audit.rules.engine import run_audit
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def loaded(path: Path):
+    """A workspace file holding the sample's Pixel and CAPI events."""
+    con = connect(path)
+    load_files(con, [SAMPLE / "capi_requests.jsonl"], "capi")
+    load_files(con, [SAMPLE / "pixel_events.jsonl"], "pixel")
+    return con
+
+
+def one_join(con) -> bool | None:
+    return con.execute("select getvariable('value_checks_one_join')").fetchone()[0]
+
+
+def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypatch):
+    con = loaded(tmp_path / "memory.duckdb")
+    run_audit(con)
+    assert one_join(con) is True  # the sample fits in memory: one join
+    parts = con.execute("select list(distinct value_id % 3 order by value_id % 3), count(*),"
+                        " count(distinct value_id) from stage_mq_value_checks").fetchone()
+    assert parts[0] == [0, 1, 2], "the sample has values of every part"
+    assert parts[1] == parts[2] > 0, "value ids are unique"
+    con.close()
+
+    monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits: scratch file, three parts
+    con = loaded(tmp_path / "parts.duckdb")
+    run_audit(con)
+    assert one_join(con) is False
+    con.close()
+    tables = ["stage_mq_value_checks", *output_tables()]
+    assert differences(tmp_path / "memory.duckdb", tmp_path / "parts.duckdb", tables) == {}
+
+
+def test_in_one_join_the_first_statement_takes_every_part_and_the_others_nothing(tmp_path):
+    con = loaded(tmp_path / "w.duckdb")
+    run_audit(con, keep_intermediate=True)  # keeps stage_mq_value_facts for mq_value_rows()
+
+    def counts() -> list[int]:
+        return [con.execute(f"select count(*) from mq_value_rows({p})").fetchone()[0] for p in range(3)]
+
+    total = con.execute("select count(*) from stage_mq_value_checks").fetchone()[0]
+    con.execute("set variable value_checks_one_join = false")
+    three = counts()
+    assert all(three) and sum(three) == total
+    con.execute("set variable value_checks_one_join = true")
+    assert counts() == [total, 0, 0]
+    con.execute("reset variable value_checks_one_join")  # not set (a stage run on its own): three parts
+    assert counts() == three
