@@ -30,6 +30,12 @@ keys as (
     union all select event_ref, 'em', unnest(list_distinct(em)), t from base
     union all select event_ref, 'fbp', fbp, t from base
 )
-select event_ref, kind, hash(key) as key_hash, t
+-- (t only matters for the customer keys: ids and order ids relate events at any distance, so their t is
+-- left NULL, which takes no room)
+select
+    event_ref,
+    kind,
+    hash(key)                                                              as key_hash,
+    case when kind not in ('id', 'order_id') then t end                   as t
 from keys
 where key is not null;
