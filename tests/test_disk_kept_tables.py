@@ -5,9 +5,9 @@ from __future__ import annotations
 from eventsets import capi, pixel, store
 
 from audit.db import connect
-from audit.rules import incremental
+from audit.rules import incremental, scratch
 from audit.rules.compare import differences
-from audit.rules.engine import kept_stages
+from audit.rules.engine import kept_stages, run_audit
 
 
 def _tables(con) -> set[str]:
@@ -86,3 +86,24 @@ def test_hashed_keys_still_widen_the_scope_and_an_incremental_audit_equals_a_ful
     incremental.run(con)
     con.close()
     assert differences(full, inc) == {}
+
+
+def test_a_stage_table_an_older_version_kept_is_not_read_instead_of_the_scratch_one(tmp_path, monkeypatch):
+    """Older versions kept stage_dedup_conversions in the file; in main it would shadow the scratch file's."""
+    stale, clean = tmp_path / "stale.duckdb", tmp_path / "clean.duckdb"
+    con = store(_events(), connect(stale))
+    run_audit(con, keep_intermediate=True)
+    con.execute("create table main.stage_dedup_conversions as"
+                " from temp.main.stage_dedup_conversions where false")
+    con.close()
+    store(_events(), connect(clean)).close()
+    monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits in memory: a scratch file
+    for path in (stale, clean):
+        con = connect(path)
+        incremental.run(con, full=True)
+        con.close()
+    assert differences(clean, stale) == {}
+    con = connect(stale, read_only=True)
+    assert con.execute("select count(*) from event_pairs").fetchone()[0] == 4
+    assert "stage_dedup_conversions" not in _tables(con)
+    con.close()

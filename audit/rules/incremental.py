@@ -134,6 +134,9 @@ def run(
     note = progress or (lambda _msg: None)
     started = time.perf_counter()
     con.execute(STATE_SQL)
+    # stage tables an older version kept in the file: gone before the stages run, else a stale one in main
+    # would be read instead of the intermediate of the same name in the scratch file (searched after main)
+    drop_intermediate(con)
     current = fingerprint(settings)
     total = _scalar(con, "select count(*) from events")
     reason = "asked for a full audit" if full else full_reason(con, current)
