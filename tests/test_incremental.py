@@ -169,3 +169,28 @@ def test_the_fingerprint_covers_all_code_an_audit_runs():
     allowed = (*incremental.AUDIT_CODE, "db", "errors", "sizes")
     outside = {m for m in out.split() if m.split(".")[1] not in allowed}
     assert not outside, outside
+
+
+def test_an_audit_that_stops_part_way_is_followed_by_a_full_one(generated, tmp_path, monkeypatch):
+    """A full audit that fails after emptying outputs must not leave the next audit trusting them."""
+    db = tmp_path / "db.duckdb"
+    _full(generated, db)
+    real = incremental.run_audit
+
+    def stops_part_way(con, *args, **kwargs):
+        real(con, *args, **kwargs)
+        con.execute("delete from findings")  # outputs half-made when the disk fills
+        raise RuntimeError("No space left on device")
+
+    monkeypatch.setattr(incremental, "run_audit", stops_part_way)
+    con = connect(db)
+    with pytest.raises(RuntimeError):
+        incremental.run(con, full=True)
+    monkeypatch.setattr(incremental, "run_audit", real)
+    again = incremental.run(con)
+    modes = con.execute("select mode from audit_runs order by run_at").fetchall()
+    con.close()
+    assert again.mode == "full" and "did not finish" in again.reason
+    assert modes == [("full",), ("full",)]  # the unfinished run's mark is replaced by the finished one
+    _full(generated, tmp_path / "clean2.duckdb")
+    assert differences(tmp_path / "clean2.duckdb", db) == {}

@@ -2,8 +2,8 @@
 
 How it stays exact (the tests compare it with a full audit on generated data):
 1. `audited_events` lists the events the last audit covered; `audit_runs` records each run with a
-   fingerprint of the audit's code and settings. No earlier audit, other code or settings, or an event
-   gone since (a `--replace` load) means a full audit.
+   fingerprint of the audit's code and settings. No earlier audit, one that did not finish, other code or
+   settings, or an event gone since (a `--replace` load) means a full audit.
 2. The scope starts with the new events and the server events on an IP whose count of users changed
    where it matters, and widens until closed: every event sharing an id or order id with an event in
    scope, or a customer key (external_id, e-mail, fbp) within the evidence band of time
@@ -49,6 +49,9 @@ SHARED_IPS_STEP = "stage 62_shared_ips.sql"
 REUSE_SHARED_IPS = "create or replace table stage_mq_shared_ips as from scope_new_shared_ips"
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
 NOT_AUDITED = "not in (select event_ref from audited_events)"
+# audit_runs' mode while an audit runs: an audit that stops part way (out of disk, out of memory, killed)
+# leaves it as the last run, so the next audit is a full one instead of trusting half-made outputs.
+STARTED = "started"
 NOT_IN_EVENTS = "not in (select event_ref from events)"
 
 STATE_SQL = """
@@ -114,7 +117,10 @@ def full_reason(con, current: str) -> str | None:
     """Why this workspace needs a full audit (None when an incremental one is exact)."""
     if _scalar(con, "select count(*) from audit_runs") == 0:
         return "first audit of this workspace"
-    last = _scalar(con, "select fingerprint from audit_runs order by run_at desc limit 1")
+    last_mode, last = con.execute(
+        "select mode, fingerprint from audit_runs order by run_at desc limit 1").fetchone()
+    if last_mode == STARTED:
+        return "the last audit did not finish (it stopped part way, so its results may be incomplete)"
     if last != current:
         return "the audit's code or settings changed since the last audit"
     gone = _scalar(con, f"select count(*) from audited_events where event_ref {NOT_IN_EVENTS}")
@@ -151,6 +157,9 @@ def run(
             new = reaudited = total
         else:
             mode, reason = "incremental", f"{new:,} new events; {reaudited:,} events re-audited"
+    if mode != "unchanged":  # until it is replaced by the finished run, says the outputs are half-made
+        con.execute("insert into audit_runs values (now(), ?, ?, ?, ?, ?, null, null)",
+                    [STARTED, reason, total, new, reaudited])
     if mode == "incremental":
         _audit_scope(con, settings, note)
     elif mode == "full":
@@ -160,6 +169,7 @@ def run(
     if mode != "unchanged":
         _remember_audited(con, incremental=mode == "incremental")
     seconds = time.perf_counter() - started
+    con.execute("delete from audit_runs where mode = ?", [STARTED])
     con.execute(
         "insert into audit_runs values (now(), ?, ?, ?, ?, ?, ?, ?)",
         [mode, reason, total, new, reaudited, seconds, current],
