@@ -33,8 +33,8 @@ TEMP_DIR_ENV = "CAPI_AUDIT_TEMP_DIR"
 FILE_IN_MESSAGE = re.compile(r'file "([^"]+)"')
 # What to do after fixing the cause. A full audit that stops has replaced part of the previous results.
 AGAIN = {
-    "audit": "run `capi-audit audit --full` (the loaded events are kept; the results may be incomplete "
-             "until the audit completes)",
+    "audit": "run `capi-audit audit` again (the loaded events are kept; an audit that stopped part way "
+             "is redone in full, and the results may be incomplete until it completes)",
     "load": "load the files again (files loaded before the failure are kept and skipped; the one that "
             "failed was not loaded)",
 }

@@ -171,7 +171,7 @@ def test_a_real_full_spill_folder_is_a_full_disk(tmp_path, monkeypatch):
     assert text.startswith(f"The audit stopped because the disk at {space.mount_point(tmp_path)} (")
     assert "is full" in text and f"spill folder: {db}.tmp" in text
     assert f"workspace file: {db} (" in text and f"scratch file: {db}.scratch (0 bytes)" in text
-    assert "CAPI_AUDIT_TEMP_DIR" in text and "capi-audit audit --full" in text
+    assert "CAPI_AUDIT_TEMP_DIR" in text and "run `capi-audit audit` again" in text
 
 
 def test_a_full_workspace_disk_names_the_disk_and_the_need(workspace):
