@@ -8,12 +8,52 @@ with pairs as (
       and capi_event_ref is not null
       and pixel_event_ref is not null
 ),
-paired_events as (
-    select capi_event_ref as event_ref from pairs
-    union
-    select pixel_event_ref from pairs
+paired_values as (
+    -- every value sent on either side of a pair, narrow (pair, side, parameter, value): the usual case
+    -- is ruled out over every pair with these alone, the wide columns are read for the suspects only
+    select p.capi_event_ref, p.pixel_event_ref, true as server_side, c.parameter,
+        coalesce(hash_part(c.value), c.stripped)                        as val
+    from pairs as p
+    join stage_mq_value_checks as c on c.event_ref = p.capi_event_ref
+    where not c.is_empty
+      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
+    union all
+    select p.capi_event_ref, p.pixel_event_ref, false, c.parameter,
+        coalesce(hash_part(c.value), c.stripped)
+    from pairs as p
+    join stage_mq_value_checks as c on c.event_ref = p.pixel_event_ref
+    where not c.is_empty
+      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
 ),
-paired_values as materialized (
+pair_values as (
+    -- each distinct value of a pair x parameter and the sides that send it: flags and counts only
+    -- (fixed-size aggregate states), no min/max or list of text over every pair
+    select
+        capi_event_ref,
+        pixel_event_ref,
+        parameter,
+        val,
+        bool_or(server_side)                                            as on_server,
+        bool_or(not server_side)                                        as in_browser
+    from paired_values
+    group by capi_event_ref, pixel_event_ref, parameter, val
+),
+suspects as materialized (
+    -- pair x parameter with values on both sides, except the usual case of one and the same value
+    -- (a single value, sent on both sides): only these need the full comparison below
+    select capi_event_ref, pixel_event_ref, parameter
+    from pair_values
+    group by capi_event_ref, pixel_event_ref, parameter
+    having bool_or(on_server) and bool_or(in_browser)
+       and not (count(*) = 1 and bool_and(on_server and in_browser))
+),
+suspect_events as (
+    select capi_event_ref as event_ref, parameter from suspects
+    union
+    select pixel_event_ref, parameter from suspects
+),
+suspect_values as (
+    -- the wide columns, read again for the suspects only
     select
         c.event_ref,
         c.parameter,
@@ -22,41 +62,22 @@ paired_values as materialized (
         c.ip_version,
         c.click_id
     from stage_mq_value_checks as c
-    semi join paired_events as p on p.event_ref = c.event_ref
+    semi join suspect_events as x on x.event_ref = c.event_ref and x.parameter = c.parameter
     where not c.is_empty
-      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
-),
-value_ranges as (
-    select event_ref, parameter, min(val) as low, max(val) as high
-    from paired_values
-    group by event_ref, parameter
-),
-suspects as materialized (
-    -- pair x parameter with values on both sides, except the usual case of one and the same value:
-    -- only these need the full comparison below
-    select p.capi_event_ref, p.pixel_event_ref, s.parameter
-    from pairs as p
-    join value_ranges as s on s.event_ref = p.capi_event_ref
-    join value_ranges as b on b.event_ref = p.pixel_event_ref and b.parameter = s.parameter
-    where not (s.low = s.high and b.low = b.high and s.low = b.low)
-),
-suspect_events as (
-    select capi_event_ref as event_ref, parameter from suspects
-    union
-    select pixel_event_ref, parameter from suspects
 ),
 event_values as (
     select
         v.event_ref,
         v.parameter,
-        list(distinct v.val)                                            as vals,
+        -- list_distinct(list()) rather than list(distinct): the same values for list_has_any (it skips
+        -- NULLs), without the plan DuckDB makes for a DISTINCT aggregate (it ran out of memory)
+        list_distinct(list(v.val))                                      as vals,
         -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
-        list(distinct case when v.parameter = 'external_id'
-            then sha256(lower(regexp_replace(v.stripped, '\s', '', 'g'))) end) as hashed_vals,
+        list_distinct(list(case when v.parameter = 'external_id'
+            then sha256(lower(regexp_replace(v.stripped, '\s', '', 'g'))) end)) as hashed_vals,
         max(v.ip_version)                                               as ip_version,
         max(v.click_id)                                                 as click_id
-    from paired_values as v
-    semi join suspect_events as x on x.event_ref = v.event_ref and x.parameter = v.parameter
+    from suspect_values as v
     group by v.event_ref, v.parameter
 ),
 compared as (
