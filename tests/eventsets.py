@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from itertools import count
 
 from audit.db import connect
+from audit.rules import incremental
+from audit.rules.compare import differences
 
 LIST_COLUMNS = ("em", "ph", "fn", "ln", "ge", "db", "ct", "st", "zp", "country", "external_id", "content_ids")
 _seq = count(1)
@@ -107,3 +109,19 @@ def check_fires_only_on_planted(con, rule_id: str, cases: list[dict]) -> None:
     clean = {r["event_ref"] for r in cases if ":clean:" in r["event_ref"]}
     assert fires <= found, f"{rule_id} missed {sorted(fires - found)}"
     assert not clean & found, f"{rule_id} fired on clean twins {sorted(clean & found)}"
+
+
+def audit_in_two_steps(tmp_path, old: list[dict], new: list[dict]):
+    """Audit `old`, add `new` and audit incrementally; also audit both in full, check both give the same
+    outputs and return the incremental run."""
+    inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
+    con = store(old, connect(inc))
+    incremental.run(con)
+    store(new, con)
+    run = incremental.run(con)
+    con.close()
+    con = store(old + new, connect(full))
+    incremental.run(con)
+    con.close()
+    assert differences(full, inc) == {}
+    return run

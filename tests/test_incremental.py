@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from eventsets import capi, pixel, store
+from eventsets import audit_in_two_steps, capi, pixel
 
 from audit import sample
 from audit.db import connect
@@ -107,27 +107,12 @@ def test_changed_settings_or_removed_events_mean_a_full_audit(generated, tmp_pat
     assert run.mode == "full" and "3 audited events were replaced or removed" in run.reason
 
 
-def _two_step(tmp_path, old: list[dict], new: list[dict]):
-    """Audit `old`, add `new` and audit incrementally; also audit both in full. Returns the second run."""
-    inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
-    con = store(old, connect(inc))
-    incremental.run(con)
-    store(new, con)
-    run = incremental.run(con)
-    con.close()
-    con = store(old + new, connect(full))
-    incremental.run(con)
-    con.close()
-    assert differences(full, inc) == {}
-    return run
-
-
 def test_a_key_far_in_the_past_is_re_audited(tmp_path):
     """A server copy arriving days after its browser copy: both events change (pair outside the window)."""
     old = [pixel("Purchase", "ord-1", "2026-11-01T10:00:00Z", event_ref="old:px", value=5, currency="EUR"),
            *[pixel("ViewContent", f"v{i}", f"2026-11-0{1 + i % 5}T12:00:00Z") for i in range(30)]]
     new = [capi("Purchase", "ord-1", "2026-11-06T10:00:00Z", event_ref="new:capi", value=5, currency="EUR")]
-    run = _two_step(tmp_path, old, new)
+    run = audit_in_two_steps(tmp_path, old, new)
     assert run.mode == "incremental" and run.new_events == 1 and run.reaudited_events == 2
 
 
@@ -137,7 +122,7 @@ def test_customer_keys_widen_the_scope_only_within_the_evidence_band(tmp_path):
            pixel("Lead", None, "2026-11-01T10:00:00Z", fbp=fbp, event_ref="old:far"),
            *[pixel("ViewContent", f"v{i}", "2026-11-02T12:00:00Z") for i in range(30)]]
     new = [capi("Lead", "srv-1", "2026-11-03T10:04:00Z", fbp=fbp, event_ref="new:capi")]
-    run = _two_step(tmp_path, old, new)
+    run = audit_in_two_steps(tmp_path, old, new)
     assert run.mode == "incremental" and run.reaudited_events == 2  # new:capi and old:near, not old:far
 
 
@@ -148,7 +133,7 @@ def test_a_server_ip_turning_shared_re_audits_its_old_events(tmp_path):
            for i in range(19)]
     old += [pixel("ViewContent", f"v{i}", "2026-11-02T12:00:00Z") for i in range(30)]
     new = [capi("Purchase", "n1", "2026-11-04T10:00:00Z", client_ip_address=ip, external_id="c99")]
-    run = _two_step(tmp_path, old, new)
+    run = audit_in_two_steps(tmp_path, old, new)
     assert run.mode == "incremental" and run.reaudited_events == 20
     con = connect(tmp_path / "inc.duckdb", read_only=True)
     assert con.execute("select count(*) from findings where rule_id = 'client_ip_shared'").fetchone()[0] == 20
