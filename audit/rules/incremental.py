@@ -120,7 +120,7 @@ def full_reason(con, current: str) -> str | None:
     last_mode, last = con.execute(
         "select mode, fingerprint from audit_runs order by run_at desc limit 1").fetchone()
     if last_mode == STARTED:
-        return "the last audit did not finish (it stopped part way, so its results may be incomplete)"
+        return "the last audit did not finish, so its results may be incomplete"
     if last != current:
         return "the audit's code or settings changed since the last audit"
     gone = _scalar(con, f"select count(*) from audited_events where event_ref {NOT_IN_EVENTS}")
