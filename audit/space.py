@@ -142,28 +142,6 @@ def needed_bytes(events: int) -> int:
     return events * DISK_BYTES_PER_EVENT
 
 
-def events_to_audit(con, settings, full: bool) -> int:
-    """Events the coming audit covers: all of them for a full audit, the new ones for an incremental one.
-
-    Kept cheap (no scan of the events; the audit itself works out the exact scope): the new events are
-    the events minus those audited, and an incremental audit also re-audits the events the new ones touch
-    (not known until it starts), so its figure is a floor; the workspace file's own growth is counted at
-    the same rate."""
-    from audit.rules import incremental
-
-    total = _scalar(con, "select count(*) from events")
-    state = {t for (t,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and table_name in ('audit_runs', 'audited_events')").fetchall()}
-    if full or state != {"audit_runs", "audited_events"}:
-        return total
-    last = con.execute("select mode, fingerprint from audit_runs order by run_at desc limit 1").fetchone()
-    if last is None or last[0] == incremental.STARTED or last[1] != incremental.fingerprint(settings):
-        return total
-    new = max(0, total - _scalar(con, "select count(*) from audited_events"))
-    return total if new > incremental.FULL_SHARE * total else new
-
-
 def shortfalls(con, events: int) -> list[tuple[Disk, int]]:
     """The filesystems with less free space than their share of an audit of `events` events needs."""
     need = needed_bytes(events)
@@ -272,7 +250,6 @@ class Room:
                 f"{self._need(doing)}\n"
                 f"What to do: free space on that disk, or set {TEMP_DIR_ENV} to a folder on a bigger disk "
                 f"(the scratch file and the spill go there); then {AGAIN[doing]}.")
-
 
     def _need(self, doing: str) -> str:
         """How much room an audit needs, in words."""

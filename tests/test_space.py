@@ -68,14 +68,14 @@ def test_events_to_audit_counts_all_for_a_full_audit_and_the_new_ones_after(work
     settings = AuditSettings()
     con = connect(workspace)
     try:
-        assert space.events_to_audit(con, settings, full=False) == 3  # first audit: all of them
+        assert incremental.events_to_audit(con, settings, full=False) == 3  # first audit: all of them
         incremental.run(con, settings)
-        assert space.events_to_audit(con, settings, full=False) == 0  # nothing new
-        assert space.events_to_audit(con, settings, full=True) == 3
+        assert incremental.events_to_audit(con, settings, full=False) == 0  # nothing new
+        assert incremental.events_to_audit(con, settings, full=True) == 3
         store([pixel("Lead", "l-2", "2026-11-03T11:00:00Z")], con)
-        assert space.events_to_audit(con, settings, full=False) == 1
+        assert incremental.events_to_audit(con, settings, full=False) == 1
         con.execute("insert into audit_runs (run_at, mode) values (now(), 'started')")  # it stopped
-        assert space.events_to_audit(con, settings, full=False) == 4
+        assert incremental.events_to_audit(con, settings, full=False) == 4
     finally:
         con.close()
 

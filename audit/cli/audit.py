@@ -15,7 +15,7 @@ from audit.errors import ConfigError
 from audit.metrics.summary import summary
 from audit.rules import incremental
 from audit.rules.engine import AuditSettings
-from audit.space import events_to_audit, plain_errors, warn_if_short
+from audit.space import plain_errors, warn_if_short
 
 
 def audit_with_progress(con, settings: AuditSettings, full: bool = False) -> incremental.AuditRun:
@@ -79,7 +79,7 @@ def audit_cmd(
     con = connect(db, memory_limit=memory_limit)
     try:
         with plain_errors(con, "audit"):
-            warn_if_short(con, events_to_audit(con, settings, full), warn)
+            warn_if_short(con, incremental.events_to_audit(con, settings, full), warn)
             audit_with_progress(con, settings, full=full)
             result = summary(con)
     finally:

@@ -103,7 +103,9 @@ def _code_digest() -> str:
 
 
 def drop_intermediate(con) -> None:
-    """Drop stage tables nothing reads after the audit (older versions kept intermediates in the file)."""
+    """Drop the intermediate stage tables older versions kept in the file, before the stages run: one
+    left in main would be read instead of the scratch file's table of the same name (searched after main).
+    This version never writes one there (every intermediate is a temp table or in the scratch file)."""
     for table in _tables(con, "main"):
         if table.startswith("stage_") and table not in kept_stages():
             con.execute(f"drop table main.{table}")
@@ -115,6 +117,17 @@ def _scalar(con, query: str, params: list | None = None):
 
 def full_reason(con, current: str) -> str | None:
     """Why this workspace needs a full audit (None when an incremental one is exact)."""
+    reason = _reason_in_runs(con, current)
+    if reason is not None:
+        return reason
+    gone = _scalar(con, f"select count(*) from audited_events where event_ref {NOT_IN_EVENTS}")
+    if gone:
+        return f"{gone:,} audited events were replaced or removed"
+    return None
+
+
+def _reason_in_runs(con, current: str) -> str | None:
+    """Why a full audit is needed, as far as the record of earlier runs tells (no scan of the events)."""
     if _scalar(con, "select count(*) from audit_runs") == 0:
         return "first audit of this workspace"
     last_mode, last = con.execute(
@@ -123,10 +136,19 @@ def full_reason(con, current: str) -> str | None:
         return "the last audit did not finish, so its results may be incomplete"
     if last != current:
         return "the audit's code or settings changed since the last audit"
-    gone = _scalar(con, f"select count(*) from audited_events where event_ref {NOT_IN_EVENTS}")
-    if gone:
-        return f"{gone:,} audited events were replaced or removed"
     return None
+
+
+def events_to_audit(con, settings: AuditSettings, full: bool = False) -> int:
+    """Events the coming audit covers, worked out cheaply (before it starts, for the free-disk check): all
+    of them for a full audit, else the new ones. For an incremental audit it is a floor: the events the new
+    ones touch are only known once the audit works out its scope."""
+    con.execute(STATE_SQL)
+    total = _scalar(con, "select count(*) from events")
+    if full or _reason_in_runs(con, fingerprint(settings)) is not None:
+        return total
+    new = max(0, total - _scalar(con, "select count(*) from audited_events"))
+    return total if new > FULL_SHARE * total else new
 
 
 def run(
@@ -140,8 +162,6 @@ def run(
     note = progress or (lambda _msg: None)
     started = time.perf_counter()
     con.execute(STATE_SQL)
-    # stage tables an older version kept in the file: gone before the stages run, else a stale one in main
-    # would be read instead of the intermediate of the same name in the scratch file (searched after main)
     drop_intermediate(con)
     current = fingerprint(settings)
     total = _scalar(con, "select count(*) from events")
@@ -165,7 +185,6 @@ def run(
     elif mode == "full":
         run_audit(con, settings, progress=note)
     con.execute(f"drop schema if exists {SCOPE} cascade")
-    drop_intermediate(con)
     if mode != "unchanged":
         _remember_audited(con, incremental=mode == "incremental")
     seconds = time.perf_counter() - started

@@ -219,26 +219,6 @@ select conversion_id
 from stage_dedup_conversions
 where shares_dedup_key;
 
--- Every production event (repeats included) and the conversion it belongs to: the anchors straight
--- from the conversions, the (few) repeats through their anchor (tests check it covers every event).
-create or replace temp table stage_dedup_conversion_events as
-with anchors as not materialized (
-    select pixel_event_ref as event_ref, conversion_id from stage_dedup_conversions
-    where pixel_event_ref is not null
-    union all
-    select capi_event_ref as event_ref, conversion_id from stage_dedup_conversions
-    where capi_event_ref is not null
-),
-repeats as (
-    select event_ref, copy_ref from stage_dedup_copies where is_repeat
-)
-select event_ref, event_ref as copy_ref, false as is_repeat, conversion_id
-from anchors
-union all
-select r.event_ref, r.copy_ref, true as is_repeat, a.conversion_id
-from repeats r
-join anchors a on a.event_ref = r.copy_ref;
-
 -- Ids reused by different conversions: per key, conversions in arrival order; every send of the second
 -- and later conversions is reported against the first conversion's copy (same channel when it has one).
 -- Keys carried by one conversion only are set aside first, grouping on a hash of the key (a collision
