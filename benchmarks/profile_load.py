@@ -44,7 +44,7 @@ class TimedConnection:
         wall, cpu = time.perf_counter(), time.process_time()
         result = self._con.execute(query, *args)
         if profiled:
-            self._con.execute("set disable_profiling")
+            self._con.execute("pragma disable_profiling")
         entry = self.times[_label(query)]
         entry[0] += time.perf_counter() - wall
         entry[1] += time.process_time() - cpu

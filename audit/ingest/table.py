@@ -16,7 +16,7 @@ from audit.ingest.columns import Source, select_list, sql_str
 from audit.ingest.jsondoc import plain_jsonl, stage_json_records
 from audit.ingest.lines import stage_lines
 from audit.ingest.staging import stage_as_view
-from audit.ingest.table_jsonl import MAX_JSON_COLUMNS, ORDERED_KEYS, jsonl_fast_sources
+from audit.ingest.table_jsonl import MAX_JSON_COLUMNS, ORDERED_KEYS, jsonl_fast_sources, number_lines
 
 _CSV_HEADER = re.compile(rb"^[^\r\n{]*[,;\t|][^\r\n]*\r?\n")
 
@@ -120,6 +120,7 @@ class TableAdapter:
         try:
             self._check_columns(path, ctx, sources)
             con.execute(self._insert(sources, ctx))
+            number_lines(con)
         except (duckdb.Error, UnicodeDecodeError):  # a row that is not an object, a key twice, ...
             return None
         finally:

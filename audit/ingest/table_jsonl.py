@@ -32,10 +32,19 @@ select count(*)
 from read_ndjson_objects({path})
 where contains(json, 'null') and list_contains(json_type(json, {paths}), 'NULL')
 """
+# {line} is row_number() over () only when inserts may reorder rows: it reads the file on one thread.
+# Otherwise the rows keep the file's order into ingest_stage (a parallel insert preserves it), whose row
+# ids then give the lines (number_lines).
 _VIEW = """
 create or replace temp view tb_src as
-select row_number() over () as ingest_source_line, *
+select {line} as ingest_source_line, *
 from read_json({path}, format = 'newline_delimited', columns = {columns})
+"""
+_ORDERED = "select current_setting('preserve_insertion_order')"
+_NUMBER = """
+update ingest_stage
+set source_line = cast(rowid - (select min(rowid) from ingest_stage) + 1 as integer)
+where source_line = 0
 """
 
 
@@ -68,5 +77,11 @@ def jsonl_fast_sources(con, path: Path, mapping: dict[str, str]) -> list[Source]
         except (duckdb.Error, UnicodeDecodeError):
             return None
     columns = "{" + ", ".join(f"{sql_str(k)}: 'JSON'" for k in keys) + "}"
-    con.execute(_VIEW.format(path=src, columns=columns))
+    in_order = con.execute(_ORDERED).fetchall()[0][0]
+    con.execute(_VIEW.format(path=src, columns=columns, line="0" if in_order else "row_number() over ()"))
     return [Source(k, "json", column=True, whole=k in whole) for k in keys]
+
+
+def number_lines(con) -> None:
+    """Set source_line of rows staged from tb_src without one: the file line, from the insertion order."""
+    con.execute(_NUMBER)

@@ -1,6 +1,8 @@
 -- Conversions API logs, fast path: a JSONL file whose every line is an envelope, a request body or a
 -- single event with the usual shapes is read in one typed pass by read_json. read_json stops at the
--- first line that does not fit (bad JSON, `data` as a string, ...); the loader then takes the exact path.
+-- first line that does not fit (bad JSON, `data` as a string, a line over read_json's default maximum
+-- object size, ...); the loader then takes the exact path. The default object size keeps the read parallel
+-- (a larger one makes it read the file in one buffer, on one thread).
 -- {path} is replaced by the file's path as a SQL string.
 
 create or replace temp table cg_fast as
@@ -8,7 +10,6 @@ select *
 from read_json(
     {path},
     format = 'newline_delimited',
-    maximum_object_size = 268435456,
     columns = {
         'sent_at': 'VARCHAR', 'timestamp': 'VARCHAR', 'pixel_id': 'VARCHAR', 'dataset_id': 'VARCHAR',
         'path': 'VARCHAR', 'url': 'VARCHAR', 'request_id': 'VARCHAR',

@@ -88,10 +88,11 @@ create or replace temp macro ing_text_json(t) as
     case when t is null then null when json_valid(t) then json(t) else to_json(t) end;
 
 -- Seconds, milliseconds (> 1e11) or ISO text to a timestamp; NULL when unreadable.
+-- Text with a colon (ISO times have one) cannot be a number: the pattern is not tried on it.
 create or replace temp macro ing_time(raw) as
     case
         when raw is null or trim(raw) = '' then null
-        when regexp_full_match(trim(raw), '-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?') then
+        when not contains(raw, ':') and regexp_full_match(trim(raw), '-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?') then
             case
                 when abs(cast(trim(raw) as double)) > 1e11
                     then try(to_timestamp(cast(trim(raw) as double) / 1000))
@@ -124,6 +125,13 @@ create or replace temp macro ing_scrub(t) as
             '[removed]',
             'g'
         )
+    end;
+
+-- A JSON value with tokens removed; a value holding none is returned as it is, not parsed again.
+create or replace temp macro ing_scrub_json(j) as
+    case
+        when not (contains(j::varchar, 'EAA') or contains(j::varchar, '_t') or contains(j::varchar, '_T')) then j
+        else ing_scrub(j::varchar)::json
     end;
 
 -- Quarantined text: tokens removed, e-mail addresses and phone numbers masked, length capped.
