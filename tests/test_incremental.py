@@ -66,6 +66,12 @@ def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_
     assert 0 < second.new_events <= second.reaudited_events < second.events
     assert differences(full, tmp_path / "inc.duckdb") == {}
     con = connect(tmp_path / "inc.duckdb", read_only=True)
+    days = con.execute("select count(distinct day) from dedup_daily").fetchone()[0]
+    assert 0 < second.days_recomputed < days  # the other days kept their daily figures
+    con.execute(f"attach '{full}' as full_db (read_only)")
+    for a, b in (("stage_mq_shared_ips", "full_db.stage_mq_shared_ips"),
+                 ("full_db.stage_mq_shared_ips", "stage_mq_shared_ips")):  # only new IPs were recounted
+        assert con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0] == 0
     ids, distinct = con.execute(
         "select count(*), count(distinct value_id) from stage_mq_value_checks").fetchone()
     con.close()

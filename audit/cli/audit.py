@@ -37,8 +37,10 @@ def warn(text: str) -> None:
 def describe_run(run: incremental.AuditRun) -> str:
     """One line on what the audit did: full, incremental or nothing to do, and why."""
     if run.mode == "incremental":
+        days = f"; daily figures redone for {run.days_recomputed:,} days" if run.days_recomputed else ""
         return (f"Incremental audit in {run.seconds:.1f} s: {run.new_events:,} new events, "
-                f"{run.reaudited_events:,} of {run.events:,} re-audited (use --full to audit everything).")
+                f"{run.reaudited_events:,} of {run.events:,} re-audited{days} "
+                "(use --full to audit everything).")
     if run.mode == "unchanged":
         return "Nothing new since the last audit: the results are up to date (use --full to redo them)."
     return f"Full audit of {run.events:,} events in {run.seconds:.1f} s ({run.reason})."

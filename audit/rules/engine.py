@@ -2,8 +2,9 @@
 
 Order: outputs.sql (fresh output tables) -> Python lookups (audit/rules/lookups.py) ->
 rules/sql/stages/*.sql (pairing and helper tables, by file name) -> one rules/sql/<area>/<rule_id>.sql
-per catalogue rule (a SELECT of the rows that break it) -> metrics/sql/*.sql -> Python post steps
-(estimated EMQ) -> output_views.sql.
+per catalogue rule (a SELECT of the rows that break it) -> metrics/sql/*.sql (daily tables) ->
+metrics/period_sql/*.sql (all-period tables, summed from the daily ones) -> Python post steps (estimated EMQ)
+-> output_views.sql.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ join events as e on e.event_ref = r.event_ref
 PostStep = Callable[[object], None]
 REPEAT = re.compile(r"^-- repeat: (?P<table>\w+) max (?P<rounds>\d+)")
 STAGE_NAME = re.compile(r"\bstage_\w+")
+DAILY_METRICS, PERIOD_METRICS = "sql", "period_sql"  # folders of audit/metrics: per UTC day, whole period
+METRICS = (DAILY_METRICS, PERIOD_METRICS)
 # Stage tables an audit keeps in the workspace: the value checks and lookups docs/match_quality.md shows
 # analysts, the shared IPs the next incremental audit compares with, plus whatever the metrics read.
 DOCUMENTED_STAGES = frozenset({"stage_mq_value_checks", "stage_mq_ip_classes", "stage_mq_user_agents",
@@ -115,7 +118,8 @@ def post_steps() -> list[PostStep]:
 @functools.cache
 def kept_stages() -> frozenset[str]:
     """Stage tables an audit leaves in the workspace; every other stage table is an intermediate."""
-    read = {name for _, text in sql_files("audit.metrics", "sql") for name in STAGE_NAME.findall(text)}
+    read = {name for folder in METRICS for _, text in sql_files("audit.metrics", folder)
+            for name in STAGE_NAME.findall(text)}
     return DOCUMENTED_STAGES | read
 
 
@@ -216,7 +220,21 @@ def set_variables(con, settings: AuditSettings) -> None:
 
 def run_metrics(con, note: Callable[[str], None]) -> None:
     """The aggregates over every event: metrics SQL, Python post steps, output views, the rules table."""
-    for name, text in sql_files("audit.metrics", "sql"):
+    run_daily_metrics(con, note)
+    run_period_metrics(con, note)
+
+
+def run_daily_metrics(con, note: Callable[[str], None]) -> None:
+    """The daily tables (per UTC day), from the per-event tables as the search path resolves them: the
+    workspace's, or an incremental audit's views of the days it recomputes (audit/rules/incremental.py)."""
+    for name, text in sql_files("audit.metrics", DAILY_METRICS):
+        note(f"metrics {name}")
+        con.execute(text)
+
+
+def run_period_metrics(con, note: Callable[[str], None]) -> None:
+    """The all-period tables (summed from the daily ones), Python post steps, output views, `rules`."""
+    for name, text in sql_files("audit.metrics", PERIOD_METRICS):
         note(f"metrics {name}")
         con.execute(text)
     for step in post_steps():

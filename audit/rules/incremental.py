@@ -11,7 +11,9 @@ How it stays exact (the tests compare it with a full audit on generated data):
    events outside the scope keep the results they had.
 3. The per-event part of the audit (stages and rules) runs on the scope alone, in a schema of its own;
    its rows replace the scope's rows in main's per-event tables (by event_ref, conversion or pair).
-4. Aggregates (daily tables, coverage, match quality) are recomputed from the merged per-event tables.
+4. Aggregates are recomputed from the merged per-event tables: the daily tables only for the UTC days
+   whose rows the re-audit changed (audit/rules/sql/scope_days.sql), the all-period tables (coverage,
+   match quality) from the daily ones.
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ from audit.rules.engine import (
     kept_stages,
     rule_counts,
     run_audit,
-    run_metrics,
+    run_daily_metrics,
+    run_period_metrics,
     run_stage,
     set_variables,
 )
 
 SCOPE = "audit_scope"
+DAYS = "audit_days"  # schema where an incremental audit recomputes the daily tables of the days it touches
 AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code decides the audit's results
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
 # Stage tables computed over every event of the workspace (not per event): replaced, never merged.
@@ -48,19 +52,23 @@ GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
 SHARED_IPS_STEP = "stage 62_shared_ips.sql"
 REUSE_SHARED_IPS = "create or replace table stage_mq_shared_ips as from scope_new_shared_ips"
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
-NOT_AUDITED = "not in (select event_ref from audited_events)"
 # audit_runs' mode while an audit runs: an audit that stops part way (out of disk, out of memory, killed)
 # leaves it as the last run, so the next audit is a full one instead of trusting half-made outputs.
 STARTED = "started"
-NOT_IN_EVENTS = "not in (select event_ref from events)"
 
 STATE_SQL = """
 create table if not exists audited_events (event_ref varchar);
-create table if not exists audit_keys (event_ref varchar, kind varchar, key_hash ubigint, t double);
+create table if not exists audit_keys (ev ubigint, key_hash ubigint, t double);
 create table if not exists audit_runs (
     run_at timestamptz, mode varchar, reason varchar, events bigint, new_events bigint,
     reaudited_events bigint, seconds double, fingerprint varchar
 );
+create temp table if not exists scope_new_events (event_ref varchar);
+"""
+# The events the last audit did not cover, worked out once per audit (one anti-join of the two ref lists).
+NEW_EVENTS_SQL = """
+create or replace temp table scope_new_events as
+select event_ref from events where event_ref not in (select event_ref from audited_events)
 """
 
 
@@ -75,6 +83,7 @@ class AuditRun:
     reaudited_events: int
     seconds: float
     rules: dict[str, int]
+    days_recomputed: int | None = None  # incremental: UTC days whose daily figures were recomputed
 
 
 def fingerprint(settings: AuditSettings) -> str:
@@ -116,11 +125,16 @@ def _scalar(con, query: str, params: list | None = None):
 
 
 def full_reason(con, current: str) -> str | None:
-    """Why this workspace needs a full audit (None when an incremental one is exact)."""
+    """Why this workspace needs a full audit (None when an incremental one is exact). Leaves temp table
+    scope_new_events: the events the last audit did not cover."""
     reason = _reason_in_runs(con, current)
     if reason is not None:
         return reason
-    gone = _scalar(con, f"select count(*) from audited_events where event_ref {NOT_IN_EVENTS}")
+    con.execute(NEW_EVENTS_SQL)
+    new = _scalar(con, "select count(*) from scope_new_events")
+    total = _scalar(con, "select count(*) from events")
+    # event refs are unique: audited events still there = every event but the new ones
+    gone = _scalar(con, "select count(*) from audited_events") - (total - new)
     if gone:
         return f"{gone:,} audited events were replaced or removed"
     return None
@@ -168,7 +182,7 @@ def run(
     reason = "asked for a full audit" if full else full_reason(con, current)
     mode, new, reaudited = "full", total, total
     if reason is None:
-        new = _scalar(con, f"select count(*) from events where event_ref {NOT_AUDITED}")
+        new = _scalar(con, "select count(*) from scope_new_events")
         reaudited = _scope(con, settings, note)
         if new == 0 and reaudited == 0:
             mode, reason = "unchanged", "nothing new since the last audit"
@@ -180,11 +194,13 @@ def run(
     if mode != "unchanged":  # until it is replaced by the finished run, says the outputs are half-made
         con.execute("insert into audit_runs values (now(), ?, ?, ?, ?, ?, null, null)",
                     [STARTED, reason, total, new, reaudited])
+    days = None
     if mode == "incremental":
-        _audit_scope(con, settings, note)
+        days = _audit_scope(con, settings, note)
     elif mode == "full":
         run_audit(con, settings, progress=note)
-    con.execute(f"drop schema if exists {SCOPE} cascade")
+    for schema in (SCOPE, DAYS):  # after the merge's commit: a table dropped inside it cannot commit
+        con.execute(f"drop schema if exists {schema} cascade")
     if mode != "unchanged":
         _remember_audited(con, incremental=mode == "incremental")
     seconds = time.perf_counter() - started
@@ -193,14 +209,14 @@ def run(
         "insert into audit_runs values (now(), ?, ?, ?, ?, ?, ?, ?)",
         [mode, reason, total, new, reaudited, seconds, current],
     )
-    return AuditRun(mode, reason, total, new, reaudited, seconds, rule_counts(con))
+    return AuditRun(mode, reason, total, new, reaudited, seconds, rule_counts(con), days)
 
 
 def _remember_audited(con, incremental: bool) -> None:
     """Record the events this audit covered and their keys (the next incremental audit starts from them)."""
     if incremental:
         con.execute("insert into audit_keys select * from scope_new_keys")
-        con.execute(f"insert into audited_events select event_ref from events where event_ref {NOT_AUDITED}")
+        con.execute("insert into audited_events from scope_new_events")
         return
     define_all_events(con)
     con.execute(sql_text("audit.rules.sql.incremental", "05_event_keys.sql"))
@@ -219,25 +235,32 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     con.execute(f"create schema {SCOPE}")
     con.execute(f"use {SCOPE}")
     note("finding the events to re-audit: shared IPs")
-    try:  # the shared-IP table as it is now, over every event (macros first: it uses strip_appendix)
+    catalog = con.execute("select current_database()").fetchone()[0]
+    try:  # the IPs of new server events recounted (macros first: the SQL uses strip_appendix)
         con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
+        con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql").replace("{catalog}", catalog))
         con.execute(sql_text("audit.rules.sql.stages", "62_shared_ips.sql"))
-        con.execute(f"alter table {SCOPE}.stage_mq_shared_ips rename to scope_new_shared_ips")
     finally:
         con.execute("use main")
-    con.execute(f"create or replace temp table scope_new_shared_ips as from {SCOPE}.scope_new_shared_ips")
+        define_all_events(con)
+    con.execute(f"""create or replace temp table scope_new_shared_ips as
+        from {SCOPE}.stage_mq_shared_ips
+        union all
+        from main.stage_mq_shared_ips as o
+        anti join {SCOPE}.stage_mq_shared_ips as n on n.ip is not distinct from o.ip""")
     for name, text in sql_files("audit.rules.sql", "incremental"):
         note(f"finding the events to re-audit: {name}")
         run_stage(con, text)
     return _scalar(con, "select count(*) from scope_events")
 
 
-def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> None:
-    """Audit the scope in its own schema, merge its per-event rows into main, recompute the aggregates."""
+def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
+    """Audit the scope in its own schema, merge its per-event rows into main, recompute the aggregates;
+    return how many days' daily figures were recomputed."""
     con.execute(f"drop schema if exists {SCOPE} cascade")
     con.execute(f"create schema {SCOPE}")
     con.execute(f"create table {SCOPE}.events as select * from events"
-                " where event_ref in (select event_ref from scope_events)")
+                " where rowid in (select row_id from scope_events)")
     con.execute(f"use {SCOPE}")
     try:  # the shared IPs are over every event: the scope run reuses the table _scope() worked out
         audit_events(con, settings, note, known={SHARED_IPS_STEP: REUSE_SHARED_IPS})
@@ -247,17 +270,71 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> N
     con.execute("begin transaction")
     try:
         kept = set(_tables(con, "main"))  # tables the workspace keeps; the scope's others are intermediate
+        con.execute("create or replace temp table scope_days (day date)")
         for table in _tables(con, SCOPE):
             if table != "events" and table in kept:
                 _merge(con, table)
+        days = _recompute_days(con, note)
         for table in output_tables():
-            if table not in PER_EVENT_OUTPUTS and table != "rules":
+            if table not in PER_EVENT_OUTPUTS and table != "rules" and table not in _daily_tables(con):
                 con.execute(f"delete from main.{table}")
-        run_metrics(con, note)
+        run_period_metrics(con, note)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+    return days
+
+
+def _recompute_days(con, note: Callable[[str], None]) -> int:
+    """Recompute the daily tables for the days the re-audited events touch (scope_days.sql); the other
+    days keep their rows. The daily metrics run in schema DAYS, where `events` and every per-event table
+    with a `day` are views of those days alone. Returns how many days were recomputed."""
+    con.execute(sql_text("audit.rules.sql", "scope_days.sql"))
+    catalog = con.execute("select current_database()").fetchone()[0]
+    daily = _daily_tables(con)
+    con.execute(f"drop schema if exists {DAYS} cascade")
+    con.execute(f"create schema {DAYS}")
+    con.execute(f'create view {DAYS}.events as from "{catalog}".main.events'
+                " where in_scope_days(cast(timezone('UTC', event_time) as date))")
+    for table in _tables(con, "main"):
+        if table in daily:
+            con.execute(f'create table {DAYS}.{table} as from "{catalog}".main.{table} limit 0')
+        elif "day" in _columns(con, "main", table):
+            con.execute(f'create view {DAYS}.{table} as from "{catalog}".main.{table}'
+                        " where in_scope_days(day)")
+    con.execute(f"use {DAYS}")
+    try:
+        run_daily_metrics(con, note)
+    finally:
+        con.execute("use main")
+    for table in daily:
+        con.execute(f"delete from main.{table} where in_scope_days(day)")
+        con.execute(f"insert into main.{table} from {DAYS}.{table}")
+    return _scalar(con, "select count(distinct day) from scope_days")
+
+
+def _daily_tables(con) -> list[str]:
+    """Output tables summed per UTC day (a `day` column; not one row per event or pair)."""
+    return [t for t in output_tables() if t not in PER_EVENT_OUTPUTS and t != "rules"
+            and "day" in _columns(con, "main", t)]
+
+
+def _columns(con, schema: str, table: str) -> set[str]:
+    return {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
+        " and database_name = current_database()", [schema, table]).fetchall()}
+
+
+def _scope_rows(cols: set[str], in_scope: str) -> str | None:
+    """WHERE condition of a per-event table's rows that belong to the scope (None: not a per-event table)."""
+    if "event_ref" in cols:
+        return f"event_ref {in_scope}"
+    if "conversion_id" in cols:
+        return f"conversion_id {in_scope}"
+    if {"pixel_ref", "capi_ref"} <= cols:
+        return f"pixel_ref {in_scope} or capi_ref {in_scope}"
+    return None
 
 
 def _tables(con, schema: str) -> list[str]:
@@ -268,19 +345,16 @@ def _tables(con, schema: str) -> list[str]:
 
 def _merge(con, table: str) -> None:
     """Replace the scope's rows of one kept table in main with the scope run's rows."""
-    cols = {c for (c,) in con.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
-        " and database_name = current_database()", [SCOPE, table]).fetchall()}
+    cols = _columns(con, SCOPE, table)
     src, dst = f"{SCOPE}.{table}", f"main.{table}"
     in_scope = "in (select event_ref from scope_events)"
     if table in GLOBAL_TABLES:
         con.execute(f"delete from {dst}")
-    elif "event_ref" in cols:
-        con.execute(f"delete from {dst} where event_ref {in_scope}")
-    elif "conversion_id" in cols:
-        con.execute(f"delete from {dst} where conversion_id {in_scope}")
-    elif {"pixel_ref", "capi_ref"} <= cols:
-        con.execute(f"delete from {dst} where pixel_ref {in_scope} or capi_ref {in_scope}")
+    elif rows := _scope_rows(cols, in_scope):
+        if "day" in cols:  # the days of the rows replaced and added: their daily figures are recomputed
+            con.execute(f"insert into scope_days select distinct coalesce(day, date '-infinity') from {dst}"
+                        f" where {rows} union select distinct coalesce(day, date '-infinity') from {src}")
+        con.execute(f"delete from {dst} where {rows}")
     elif table in output_tables():
         return  # an aggregate: recomputed from the merged per-event tables
     else:  # a lookup over distinct values: add the values it did not have

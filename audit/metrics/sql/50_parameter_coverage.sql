@@ -1,8 +1,8 @@
--- parameter_coverage_daily and parameter_coverage: per dataset x event name x channel x parameter (and UTC
--- day of the event), how many production events carry the parameter (present) and how many carry a usable
--- value (valid: see stage_mq_value_checks.valid, plus a server IP shared by many users counts as not valid).
--- The all-period table sums the same daily counts, so both always agree.
-create or replace table stage_mq_coverage_daily as
+-- parameter_coverage_daily: per dataset x event name x channel x parameter x UTC day of the event, how many
+-- production events carry the parameter (present) and how many carry a usable value (valid: see
+-- stage_mq_value_checks.valid, plus a server IP shared by many users counts as not valid). The all-period
+-- table, parameter_coverage, sums these rows (audit/metrics/period_sql/), so both always agree.
+insert into parameter_coverage_daily
 with event_groups as (
     -- production events grouped by what they carry: few groups, expanded to the 15 parameters below
     select dataset_id, event_name, channel, day, present_mask, valid_mask, count(*) as events
@@ -15,43 +15,11 @@ select
     g.event_name,
     g.channel,
     p.parameter,
-    p.position,
     g.day,
     cast(sum(g.events) as bigint)                                       as events,
     cast(sum(case when (g.present_mask & p.bit) <> 0 then g.events else 0 end) as bigint) as present,
     cast(sum(case when (g.valid_mask & p.bit) <> 0 then g.events else 0 end) as bigint) as valid
 from event_groups as g
 cross join mq_parameters() as p
-group by g.dataset_id, g.event_name, g.channel, p.parameter, p.position, g.day;
-
-insert into parameter_coverage_daily
-select dataset_id, event_name, channel, parameter, day, events, present, valid
-from stage_mq_coverage_daily
-order by dataset_id, event_name, channel, day, position;
-
-insert into parameter_coverage
-with period as (
-    select
-        dataset_id,
-        event_name,
-        channel,
-        parameter,
-        position,
-        sum(events)                                                     as events,
-        sum(present)                                                    as present,
-        sum(valid)                                                      as valid
-    from stage_mq_coverage_daily
-    group by dataset_id, event_name, channel, parameter, position
-)
-select
-    dataset_id,
-    event_name,
-    channel,
-    parameter,
-    events,
-    present,
-    valid,
-    present / events                                                    as present_share,
-    valid / events                                                      as valid_share
-from period
-order by dataset_id, event_name, channel, position;
+group by g.dataset_id, g.event_name, g.channel, p.parameter, p.position, g.day
+order by g.dataset_id, g.event_name, g.channel, g.day, p.position;

@@ -1,7 +1,7 @@
--- dedup_key_coverage_daily and dedup_key_coverage: per dataset x event name (and UTC day of the event), the
--- share of production events carrying each dedup key (event_id, external_id, fbp) on each channel, as
--- Events Manager's dedup-key feedback shows it. The all-period table sums the daily counts.
-create or replace table stage_dedup_key_daily as
+-- dedup_key_coverage_daily: per dataset x event name x UTC day of the event, the share of production events
+-- carrying each dedup key (event_id, external_id, fbp) on each channel, as Events Manager's dedup-key feedback
+-- shows it. The all-period table, dedup_key_coverage, sums these rows (audit/metrics/period_sql/).
+insert into dedup_key_coverage_daily
 with production as (
     select
         coalesce(dataset_id, 'unknown')                                 as dataset_id,
@@ -27,43 +27,11 @@ select
     dataset_id,
     event_name,
     dedup_key,
-    position,
     day,
     count(*) filter (where channel = 'pixel')                           as pixel_events,
     count(*) filter (where channel = 'pixel' and has_key)               as pixel_with_key,
     count(*) filter (where channel = 'capi')                            as capi_events,
     count(*) filter (where channel = 'capi' and has_key)                as capi_with_key
 from keyed
-group by dataset_id, event_name, dedup_key, position, day;
-
-insert into dedup_key_coverage_daily
-select dataset_id, event_name, dedup_key, day, pixel_events, pixel_with_key, capi_events, capi_with_key
-from stage_dedup_key_daily
+group by dataset_id, event_name, dedup_key, position, day
 order by dataset_id, event_name, day, position;
-
-insert into dedup_key_coverage
-with period as (
-    select
-        dataset_id,
-        event_name,
-        dedup_key,
-        position,
-        sum(pixel_events)                                               as pixel_events,
-        sum(pixel_with_key)                                             as pixel_with_key,
-        sum(capi_events)                                                as capi_events,
-        sum(capi_with_key)                                              as capi_with_key
-    from stage_dedup_key_daily
-    group by dataset_id, event_name, dedup_key, position
-)
-select
-    dataset_id,
-    event_name,
-    dedup_key,
-    pixel_events,
-    pixel_with_key,
-    capi_events,
-    capi_with_key,
-    pixel_with_key / nullif(pixel_events, 0)                            as pixel_share,
-    capi_with_key / nullif(capi_events, 0)                              as capi_share
-from period
-order by dataset_id, event_name, position;
