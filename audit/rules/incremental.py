@@ -244,10 +244,10 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
         con.execute("use main")
         define_all_events(con)
     con.execute(f"""create or replace temp table scope_new_shared_ips as
-        from {SCOPE}.stage_mq_shared_ips
+        from {SCOPE}.stage_mq_shared_ips where ip in (select ip from scope_new_ips)
         union all
         from main.stage_mq_shared_ips as o
-        anti join {SCOPE}.stage_mq_shared_ips as n on n.ip is not distinct from o.ip""")
+        anti join scope_new_ips as n on n.ip = o.ip""")
     for name, text in sql_files("audit.rules.sql", "incremental"):
         note(f"finding the events to re-audit: {name}")
         run_stage(con, text)
@@ -296,7 +296,7 @@ def _recompute_days(con, note: Callable[[str], None]) -> int:
     con.execute(f"drop schema if exists {DAYS} cascade")
     con.execute(f"create schema {DAYS}")
     con.execute(f'create view {DAYS}.events as from "{catalog}".main.events'
-                " where in_scope_days(cast(timezone('UTC', event_time) as date))")
+                " where in_scope_time(event_time)")
     for table in _tables(con, "main"):
         if table in daily:
             con.execute(f'create table {DAYS}.{table} as from "{catalog}".main.{table} limit 0')

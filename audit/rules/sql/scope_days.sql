@@ -10,3 +10,16 @@ where e.event_ref in (select event_ref from scope_events);
 
 create or replace temp macro in_scope_days(d) as
     coalesce(d, date '-infinity') in (select day from scope_days);
+
+-- The same test on a timestamp, without a time-zone conversion per row: its UTC day as a number of days
+-- since 1970-01-01 (floored, so times before 1970 fall on the right day too).
+create or replace temp table scope_day_numbers as
+select distinct cast(day - date '1970-01-01' as double) as n
+from scope_days
+where day <> date '-infinity';
+
+create or replace temp macro in_scope_time(ts) as
+    case
+        when ts is null then date '-infinity' in (select day from scope_days)
+        else fdiv(epoch_ms(ts), 86400000) in (select n from scope_day_numbers)
+    end;
