@@ -165,3 +165,24 @@ def test_flat_jsonl_null_custom_data_or_bad_row_takes_the_exact_path(tmp_path, m
     used_fast, fast, exact, (fast_rows, exact_rows) = _both_paths(path, monkeypatch)
     assert not used_fast and fast_rows == exact_rows
     assert (fast.rows_read, fast.rows_quarantined) == (7, 2)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("1e-8", "1e-8"), ("2e20", "200000000000000000000.0"), ("12345678901234567.5", "12345678901234568.0"),
+    ('"1e-05"', "1e-05"), ("-0.5e+3", "-500.0"),
+])
+def test_flat_jsonl_numbers_written_with_an_exponent_read_as_sent(tmp_path, monkeypatch, value, text):
+    # text keys are read as VARCHAR, where DuckDB writes some numbers otherwise (1e-08, 2e+20): the fast
+    # path then reads the file again from JSON columns, so the text stays what the exact path stores
+    first = {"channel": "pixel", "event_name": "Lead", "event_time": 1793613598, "event_id": "@",
+             "value": "@", "order_id": 7}
+    second = '{"channel": "pixel", "event_name": "Lead", "event_time": 1.5e9, "value": 10.00}\n'
+    path = tmp_path / "numbers.jsonl"
+    path.write_text(json.dumps(first).replace('"@"', value) + "\n" + second)
+    used_fast, fast, exact, (fast_rows, exact_rows) = _both_paths(path, monkeypatch)
+    assert used_fast and fast_rows == exact_rows
+    con = connect(None)
+    load_files(con, [path], "pixel")
+    stored = con.execute("select event_id, value_raw, order_id from events order by source_line").fetchall()
+    assert stored[1] == (None, "10.0", None) and stored[0][2] == "7"
+    assert stored[0][:2] == (text, text)

@@ -105,6 +105,15 @@ def whole_json_sources(names: list[str], mapping: dict[str, str]) -> set[str]:
     return whole
 
 
+def text_column(name: str, mapping: dict[str, str]) -> str | None:
+    """The text staging column a source column feeds as text alone (by its name or an alias), else None."""
+    target = mapping.get(name, name)
+    for col in TEXT_TARGETS:
+        if target in ALIASES.get(col, (col,)):
+            return col
+    return None
+
+
 def order_matters(names: list[str], mapping: dict[str, str]) -> bool:
     """True when the source columns' order shows in the result: two feed one staging column or one object."""
     targets = [mapping.get(n, n) for n in names]

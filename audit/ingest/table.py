@@ -16,7 +16,15 @@ from audit.ingest.columns import Source, select_list, sql_str
 from audit.ingest.jsondoc import plain_jsonl, stage_json_records
 from audit.ingest.lines import stage_lines
 from audit.ingest.staging import stage_as_view
-from audit.ingest.table_jsonl import MAX_JSON_COLUMNS, ORDERED_KEYS, jsonl_fast_sources, number_lines
+from audit.ingest.table_jsonl import (
+    MAX_JSON_COLUMNS,
+    ORDERED_KEYS,
+    as_json_sources,
+    create_view,
+    jsonl_fast_sources,
+    number_lines,
+    reformatted_numbers,
+)
 
 _CSV_HEADER = re.compile(rb"^[^\r\n{]*[,;\t|][^\r\n]*\r?\n")
 
@@ -120,6 +128,11 @@ class TableAdapter:
         try:
             self._check_columns(path, ctx, sources)
             con.execute(self._insert(sources, ctx))
+            if reformatted_numbers(con, sources, ctx.mapping):  # rare: read the file again, JSON only
+                con.execute("delete from ingest_stage")
+                sources = as_json_sources(sources)
+                create_view(con, path, sources)
+                con.execute(self._insert(sources, ctx))
             number_lines(con)
         except (duckdb.Error, UnicodeDecodeError):  # a row that is not an object, a key twice, ...
             return None

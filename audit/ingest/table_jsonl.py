@@ -1,4 +1,6 @@
-"""Flat JSONL tables, fast path: DuckDB's JSON reader parses each line once into one JSON column per key.
+"""Flat JSONL tables, fast path: DuckDB's JSON reader parses each line once into one column per key.
+
+Keys read as text alone (event_id, URLs, ...) become VARCHAR columns, the others JSON columns.
 
 Taken only for plain JSONL (no blank lines, see jsondoc.plain_jsonl) whose every line is a JSON object;
 anything else (a bad line, a non-object row, a key repeated in one object, keys that differ only in case)
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from audit.ingest.columns import Source, order_matters, sql_str, whole_json_sources
+from audit.ingest.columns import Source, order_matters, sql_ident, sql_str, text_column, whole_json_sources
 
 MAX_JSON_COLUMNS = 300
 RESERVED = {"ingest_source_line"}
@@ -41,6 +43,11 @@ select {line} as ingest_source_line, *
 from read_json({path}, format = 'newline_delimited', columns = {columns})
 """
 _ORDERED = "select current_setting('preserve_insertion_order')"
+# A JSON number read into a VARCHAR column is written by DuckDB, with an exponent (1e-05, 2e+20) where
+# ing_text of the JSON column writes 0.00001 or 200000000000000000000.0; every other value reads the
+# same either way. Staged text of this shape (a number, or a string that looks like one) is read again
+# from JSON columns.
+_EXPONENT = "(contains({col}, 'e') and regexp_full_match({col}, '-?[0-9]+(\\.[0-9]+)?e[+-][0-9]+'))"
 _NUMBER = """
 update ingest_stage
 set source_line = cast(rowid - (select min(rowid) from ingest_stage) + 1 as integer)
@@ -76,10 +83,33 @@ def jsonl_fast_sources(con, path: Path, mapping: dict[str, str]) -> list[Source]
                 return None
         except (duckdb.Error, UnicodeDecodeError):
             return None
-    columns = "{" + ", ".join(f"{sql_str(k)}: 'JSON'" for k in keys) + "}"
+    sources = [Source(k, "VARCHAR") if text_column(k, mapping)
+               else Source(k, "json", column=True, whole=k in whole) for k in keys]
+    create_view(con, path, sources)
+    return sources
+
+
+def create_view(con, path: Path, sources: list[Source]) -> None:
+    """Create temp view tb_src over the file: a VARCHAR column per text source, a JSON column per other."""
+    columns = "{" + ", ".join(f"{sql_str(s.name)}: '{'JSON' if s.kind == 'json' else 'VARCHAR'}'"
+                              for s in sources) + "}"
     in_order = con.execute(_ORDERED).fetchall()[0][0]
-    con.execute(_VIEW.format(path=src, columns=columns, line="0" if in_order else "row_number() over ()"))
-    return [Source(k, "json", column=True, whole=k in whole) for k in keys]
+    con.execute(_VIEW.format(path=sql_str(str(path)), columns=columns,
+                             line="0" if in_order else "row_number() over ()"))
+
+
+def as_json_sources(sources: list[Source]) -> list[Source]:
+    """The same sources, every one read as a JSON column."""
+    return [s if s.kind == "json" else Source(s.name, "json", column=True) for s in sources]
+
+
+def reformatted_numbers(con, sources: list[Source], mapping: dict[str, str]) -> bool:
+    """True when a staged text column fed by a VARCHAR source holds a number DuckDB wrote with an exponent."""
+    cols = sorted({text_column(s.name, mapping) for s in sources if s.kind == "VARCHAR"})
+    if not cols:
+        return False
+    test = " or ".join(_EXPONENT.format(col=sql_ident(c)) for c in cols)
+    return bool(con.execute(f"select count(*) from ingest_stage where {test}").fetchall()[0][0])
 
 
 def number_lines(con) -> None:
