@@ -29,7 +29,6 @@ from pathlib import Path
 import duckdb
 
 from audit.db import sql_files, sql_text
-from audit.rules.compare import output_tables
 from audit.rules.engine import (
     AuditSettings,
     audit_events,
@@ -37,21 +36,16 @@ from audit.rules.engine import (
     kept_stages,
     rule_counts,
     run_audit,
-    run_daily_metrics,
     run_period_metrics,
     run_stage,
     set_variables,
 )
+from audit.rules.merge import DAYS, SCOPE, merge, period_tables, recompute_days, tables
 
-SCOPE = "audit_scope"
-DAYS = "audit_days"  # schema where an incremental audit recomputes the daily tables of the days it touches
 AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code decides the audit's results
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
-# Stage tables computed over every event of the workspace (not per event): replaced, never merged.
-GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
 SHARED_IPS_STEP = "stage 62_shared_ips.sql"
 REUSE_SHARED_IPS = "create or replace table stage_mq_shared_ips as from scope_new_shared_ips"
-PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
 # audit_runs' mode while an audit runs: an audit that stops part way (out of disk, out of memory, killed)
 # leaves it as the last run, so the next audit is a full one instead of trusting half-made outputs.
 STARTED = "started"
@@ -115,7 +109,7 @@ def drop_intermediate(con) -> None:
     """Drop the intermediate stage tables older versions kept in the file, before the stages run: one
     left in main would be read instead of the scratch file's table of the same name (searched after main).
     This version never writes one there (every intermediate is a temp table or in the scratch file)."""
-    for table in _tables(con, "main"):
+    for table in tables(con, "main"):
         if table.startswith("stage_") and table not in kept_stages():
             con.execute(f"drop table main.{table}")
 
@@ -269,99 +263,17 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> i
     note("merging the re-audited events")
     con.execute("begin transaction")
     try:
-        kept = set(_tables(con, "main"))  # tables the workspace keeps; the scope's others are intermediate
+        kept = set(tables(con, "main"))  # tables the workspace keeps; the scope's others are intermediate
         con.execute("create or replace temp table scope_days (day date)")
-        for table in _tables(con, SCOPE):
+        for table in tables(con, SCOPE):
             if table != "events" and table in kept:
-                _merge(con, table)
-        days = _recompute_days(con, note)
-        for table in output_tables():
-            if table not in PER_EVENT_OUTPUTS and table != "rules" and table not in _daily_tables(con):
-                con.execute(f"delete from main.{table}")
+                merge(con, table)
+        days = recompute_days(con, note)
+        for table in period_tables(con):
+            con.execute(f"delete from main.{table}")
         run_period_metrics(con, note)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     return days
-
-
-def _recompute_days(con, note: Callable[[str], None]) -> int:
-    """Recompute the daily tables for the days the re-audited events touch (scope_days.sql); the other
-    days keep their rows. The daily metrics run in schema DAYS, where `events` and every per-event table
-    with a `day` are views of those days alone. Returns how many days were recomputed."""
-    con.execute(sql_text("audit.rules.sql", "scope_days.sql"))
-    catalog = con.execute("select current_database()").fetchone()[0]
-    daily = _daily_tables(con)
-    con.execute(f"drop schema if exists {DAYS} cascade")
-    con.execute(f"create schema {DAYS}")
-    con.execute(f'create view {DAYS}.events as from "{catalog}".main.events'
-                " where in_scope_time(event_time)")
-    for table in _tables(con, "main"):
-        if table in daily:
-            con.execute(f'create table {DAYS}.{table} as from "{catalog}".main.{table} limit 0')
-        elif "day" in _columns(con, "main", table):
-            con.execute(f'create view {DAYS}.{table} as from "{catalog}".main.{table}'
-                        " where in_scope_days(day)")
-    con.execute(f"use {DAYS}")
-    try:
-        run_daily_metrics(con, note)
-    finally:
-        con.execute("use main")
-    for table in daily:
-        con.execute(f"delete from main.{table} where in_scope_days(day)")
-        con.execute(f"insert into main.{table} from {DAYS}.{table}")
-    return _scalar(con, "select count(distinct day) from scope_days")
-
-
-def _daily_tables(con) -> list[str]:
-    """Output tables summed per UTC day (a `day` column; not one row per event or pair)."""
-    return [t for t in output_tables() if t not in PER_EVENT_OUTPUTS and t != "rules"
-            and "day" in _columns(con, "main", t)]
-
-
-def _columns(con, schema: str, table: str) -> set[str]:
-    return {c for (c,) in con.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
-        " and database_name = current_database()", [schema, table]).fetchall()}
-
-
-def _scope_rows(cols: set[str], in_scope: str) -> str | None:
-    """WHERE condition of a per-event table's rows that belong to the scope (None: not a per-event table)."""
-    if "event_ref" in cols:
-        return f"event_ref {in_scope}"
-    if "conversion_id" in cols:
-        return f"conversion_id {in_scope}"
-    if {"pixel_ref", "capi_ref"} <= cols:
-        return f"pixel_ref {in_scope} or capi_ref {in_scope}"
-    return None
-
-
-def _tables(con, schema: str) -> list[str]:
-    return [t for (t,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database()",
-        [schema]).fetchall()]
-
-
-def _merge(con, table: str) -> None:
-    """Replace the scope's rows of one kept table in main with the scope run's rows."""
-    cols = _columns(con, SCOPE, table)
-    src, dst = f"{SCOPE}.{table}", f"main.{table}"
-    in_scope = "in (select event_ref from scope_events)"
-    if table in GLOBAL_TABLES:
-        con.execute(f"delete from {dst}")
-    elif rows := _scope_rows(cols, in_scope):
-        if "day" in cols:  # the days of the rows replaced and added: their daily figures are recomputed
-            con.execute(f"insert into scope_days select distinct coalesce(day, date '-infinity') from {dst}"
-                        f" where {rows} union select distinct coalesce(day, date '-infinity') from {src}")
-        con.execute(f"delete from {dst} where {rows}")
-    elif table in output_tables():
-        return  # an aggregate: recomputed from the merged per-event tables
-    else:  # a lookup over distinct values: add the values it did not have
-        con.execute(f"insert into {dst} select * from {src} except select * from {dst}")
-        return
-    if "value_id" in cols:  # numbered from 1 in each run: keep the ids unique after the merge
-        offset = _scalar(con, f"select coalesce(max(value_id), 0) from {dst}")
-        con.execute(f"insert into {dst} select * replace (value_id + {int(offset)} as value_id) from {src}")
-        return
-    con.execute(f"insert into {dst} select * from {src}")

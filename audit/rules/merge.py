@@ -1,0 +1,111 @@
+"""Merging an incremental audit into the workspace: the scope's per-event rows replace the workspace's (by
+event, conversion or pair), and the daily tables are recomputed for the UTC days those rows fall on.
+
+The scope is audited in schema SCOPE (audit/rules/incremental.py); the daily metrics of the days it
+touches run in schema DAYS, where `events` and every per-event table with a `day` are views of those days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from audit.db import sql_text
+from audit.rules.compare import output_tables
+from audit.rules.engine import run_daily_metrics
+
+SCOPE = "audit_scope"  # schema where an incremental audit re-audits its scope
+DAYS = "audit_days"  # schema where it recomputes the daily tables of the days the scope touches
+# Stage tables computed over every event of the workspace (not per event): replaced, never merged.
+GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
+PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
+
+
+def _scalar(con, query: str):
+    return con.execute(query).fetchone()[0]
+
+
+def recompute_days(con, note: Callable[[str], None]) -> int:
+    """Recompute the daily tables for the days the re-audited events touch (scope_days.sql); the other
+    days keep their rows. The daily metrics run in schema DAYS, where `events` and every per-event table
+    with a `day` are views of those days alone. Returns how many days were recomputed."""
+    con.execute(sql_text("audit.rules.sql", "scope_days.sql"))
+    catalog = con.execute("select current_database()").fetchone()[0]
+    daily = daily_tables(con)
+    con.execute(f"drop schema if exists {DAYS} cascade")
+    con.execute(f"create schema {DAYS}")
+    con.execute(f'create view {DAYS}.events as from "{catalog}".main.events'
+                " where in_scope_time(event_time)")
+    for table in tables(con, "main"):
+        if table in daily:
+            con.execute(f'create table {DAYS}.{table} as from "{catalog}".main.{table} limit 0')
+        elif "day" in _columns(con, "main", table):
+            con.execute(f'create view {DAYS}.{table} as from "{catalog}".main.{table}'
+                        " where in_scope_days(day)")
+    con.execute(f"use {DAYS}")
+    try:
+        run_daily_metrics(con, note)
+    finally:
+        con.execute("use main")
+    for table in daily:
+        con.execute(f"delete from main.{table} where in_scope_days(day)")
+        con.execute(f"insert into main.{table} from {DAYS}.{table}")
+    return _scalar(con, "select count(distinct day) from scope_days")
+
+
+def daily_tables(con) -> list[str]:
+    """Output tables summed per UTC day (a `day` column; not one row per event or pair)."""
+    return [t for t in output_tables() if t not in PER_EVENT_OUTPUTS and t != "rules"
+            and "day" in _columns(con, "main", t)]
+
+
+def period_tables(con) -> list[str]:
+    """Output tables over the whole period (summed from the daily ones, or by the Python post steps)."""
+    daily = daily_tables(con)
+    return [t for t in output_tables() if t not in PER_EVENT_OUTPUTS and t != "rules" and t not in daily]
+
+
+def _columns(con, schema: str, table: str) -> set[str]:
+    return {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
+        " and database_name = current_database()", [schema, table]).fetchall()}
+
+
+def _scope_rows(cols: set[str], in_scope: str) -> str | None:
+    """WHERE condition of a per-event table's rows that belong to the scope (None: not a per-event table)."""
+    if "event_ref" in cols:
+        return f"event_ref {in_scope}"
+    if "conversion_id" in cols:
+        return f"conversion_id {in_scope}"
+    if {"pixel_ref", "capi_ref"} <= cols:
+        return f"pixel_ref {in_scope} or capi_ref {in_scope}"
+    return None
+
+
+def tables(con, schema: str) -> list[str]:
+    return [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database()",
+        [schema]).fetchall()]
+
+
+def merge(con, table: str) -> None:
+    """Replace the scope's rows of one kept table in main with the scope run's rows."""
+    cols = _columns(con, SCOPE, table)
+    src, dst = f"{SCOPE}.{table}", f"main.{table}"
+    in_scope = "in (select event_ref from scope_events)"
+    if table in GLOBAL_TABLES:
+        con.execute(f"delete from {dst}")
+    elif rows := _scope_rows(cols, in_scope):
+        if "day" in cols:  # the days of the rows replaced and added: their daily figures are recomputed
+            con.execute(f"insert into scope_days select distinct coalesce(day, date '-infinity') from {dst}"
+                        f" where {rows} union select distinct coalesce(day, date '-infinity') from {src}")
+        con.execute(f"delete from {dst} where {rows}")
+    elif table in output_tables():
+        return  # an aggregate: recomputed from the merged per-event tables
+    else:  # a lookup over distinct values: add the values it did not have
+        con.execute(f"insert into {dst} select * from {src} except select * from {dst}")
+        return
+    if "value_id" in cols:  # numbered from 1 in each run: keep the ids unique after the merge
+        offset = _scalar(con, f"select coalesce(max(value_id), 0) from {dst}")
+        con.execute(f"insert into {dst} select * replace (value_id + {int(offset)} as value_id) from {src}")
+        return
+    con.execute(f"insert into {dst} select * from {src}")
