@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from eventsets import audit_in_two_steps, capi, pixel, store
 
 from audit.db import connect
@@ -81,8 +82,12 @@ def test_hashed_keys_still_widen_the_scope_and_an_incremental_audit_equals_a_ful
     assert run.mode == "incremental" and run.reaudited_events == 4
 
 
-def test_a_stage_table_an_older_version_kept_is_not_read_instead_of_the_scratch_one(tmp_path, monkeypatch):
-    """Older versions kept stage_dedup_conversions in the file; in main it would shadow the scratch file's."""
+@pytest.mark.parametrize("audit", [lambda con: incremental.run(con, full=True), run_audit])
+def test_a_stage_table_an_older_version_kept_is_not_read_instead_of_the_scratch_one(
+    tmp_path, monkeypatch, audit
+):
+    """Older versions kept stage_dedup_conversions in the file; in main it would shadow the scratch file's
+    (through the CLI's path, incremental.run, and through run_audit called directly)."""
     stale, clean = tmp_path / "stale.duckdb", tmp_path / "clean.duckdb"
     con = store(_events(), connect(stale))
     run_audit(con, keep_intermediate=True)
@@ -93,7 +98,7 @@ def test_a_stage_table_an_older_version_kept_is_not_read_instead_of_the_scratch_
     monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits in memory: a scratch file
     for path in (stale, clean):
         con = connect(path)
-        incremental.run(con, full=True)
+        audit(con)
         con.close()
     assert differences(clean, stale) == {}
     con = connect(stale, read_only=True)

@@ -165,9 +165,21 @@ def run_audit(
 
     keep_intermediate leaves the temp stage tables in place (tests and profiling look into them)."""
     note = progress or (lambda _msg: None)
+    drop_intermediate(con)
     audit_events(con, settings, note, keep_intermediate)
     run_metrics(con, note)
     return rule_counts(con)
+
+
+def drop_intermediate(con) -> None:
+    """Drop the intermediate stage tables older versions kept in the file, before the stages run: one
+    left in main would be read instead of the scratch file's table of the same name (searched after main).
+    This version never writes one there (every intermediate is a temp table or in the scratch file)."""
+    names = con.execute("select table_name from duckdb_tables() where schema_name = 'main'"
+                        " and database_name = current_database()").fetchall()
+    for (table,) in names:
+        if table.startswith("stage_") and table not in kept_stages():
+            con.execute(f"drop table main.{table}")
 
 
 def rule_counts(con) -> dict[str, int]:

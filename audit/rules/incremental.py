@@ -33,7 +33,7 @@ from audit.rules.engine import (
     AuditSettings,
     audit_events,
     define_all_events,
-    kept_stages,
+    drop_intermediate,
     rule_counts,
     run_audit,
     run_period_metrics,
@@ -105,15 +105,6 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def drop_intermediate(con) -> None:
-    """Drop the intermediate stage tables older versions kept in the file, before the stages run: one
-    left in main would be read instead of the scratch file's table of the same name (searched after main).
-    This version never writes one there (every intermediate is a temp table or in the scratch file)."""
-    for table in tables(con, "main"):
-        if table.startswith("stage_") and table not in kept_stages():
-            con.execute(f"drop table main.{table}")
-
-
 def _scalar(con, query: str, params: list | None = None):
     return con.execute(query, params or []).fetchone()[0]
 
@@ -170,7 +161,6 @@ def run(
     note = progress or (lambda _msg: None)
     started = time.perf_counter()
     con.execute(STATE_SQL)
-    drop_intermediate(con)
     current = fingerprint(settings)
     total = _scalar(con, "select count(*) from events")
     reason = "asked for a full audit" if full else full_reason(con, current)
@@ -251,6 +241,7 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
 def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     """Audit the scope in its own schema, merge its per-event rows into main, recompute the aggregates;
     return how many days' daily figures were recomputed."""
+    drop_intermediate(con)
     con.execute(f"drop schema if exists {SCOPE} cascade")
     con.execute(f"create schema {SCOPE}")
     con.execute(f"create table {SCOPE}.events as select * from events"
