@@ -46,8 +46,12 @@ _ORDERED = "select current_setting('preserve_insertion_order')"
 # A JSON number read into a VARCHAR column is written by DuckDB, with an exponent (1e-05, 2e+20) where
 # ing_text of the JSON column writes 0.00001 or 200000000000000000000.0; every other value reads the
 # same either way. Staged text of this shape (a number, or a string that looks like one) is read again
-# from JSON columns.
-_EXPONENT = "(contains({col}, 'e') and regexp_full_match({col}, '-?[0-9]+(\\.[0-9]+)?e[+-][0-9]+'))"
+# from JSON columns. Such text is short (24 characters at most) and holds e- or e+: the pattern is tried
+# on that text alone.
+_EXPONENT = (
+    "(strlen({col}) <= 32 and (contains({col}, 'e-') or contains({col}, 'e+')) "
+    "and regexp_full_match({col}, '-?[0-9]+(\\.[0-9]+)?e[+-][0-9]+'))"
+)
 _NUMBER = """
 update ingest_stage
 set source_line = cast(rowid - (select min(rowid) from ingest_stage) + 1 as integer)
