@@ -1,103 +1,130 @@
 -- Server events whose Pixel copy (a pair Meta deduplicates) carries a different e-mail, phone, external_id,
 -- fbp, fbc or IP address. Only values present on both sides are compared; builder suffixes are ignored.
 -- An altered click id is fbc_modified and IPv6 in the browser with IPv4 on the server is ip_version_mismatch.
-with pairs as (
-    select capi_event_ref, pixel_event_ref
+-- The usual pair (one and the same value on both sides) is ruled out from 64-bit hashes alone: refs and
+-- values travel through the big join and aggregate as numbers, and the text is read again for the few
+-- suspect pairs only. Two refs sharing a hash only add values to a pair (a suspect more, cleared by the
+-- comparison of the text); two different values sharing one (odds about 1 in 10^19) would hide a finding.
+with pair_sides as (
+    -- each event of a pair, by the hash of its ref, with the hash of the pair it belongs to
+    select
+        hash(capi_event_ref, pixel_event_ref)                           as pair_key,
+        hash(capi_event_ref)                                            as ref_key,
+        true                                                            as server_side
+    from event_pairs
+    where pairing = 'deduplicated'
+      and capi_event_ref is not null
+      and pixel_event_ref is not null
+    union all
+    select hash(capi_event_ref, pixel_event_ref), hash(pixel_event_ref), false
     from event_pairs
     where pairing = 'deduplicated'
       and capi_event_ref is not null
       and pixel_event_ref is not null
 ),
-paired_values as (
-    -- every value sent on either side of a pair, narrow (pair, side, parameter, value): the usual case
-    -- is ruled out over every pair with these alone, the wide columns are read for the suspects only
-    select p.capi_event_ref, p.pixel_event_ref, true as server_side, c.parameter,
-        coalesce(hash_part(c.value), c.stripped)                        as val
-    from pairs as p
-    join stage_mq_value_checks as c on c.event_ref = p.capi_event_ref
-    where not c.is_empty
-      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
-    union all
-    select p.capi_event_ref, p.pixel_event_ref, false, c.parameter,
-        coalesce(hash_part(c.value), c.stripped)
-    from pairs as p
-    join stage_mq_value_checks as c on c.event_ref = p.pixel_event_ref
-    where not c.is_empty
-      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
-),
-pair_values as (
-    -- each distinct value of a pair x parameter and the sides that send it: flags and counts only
-    -- (fixed-size aggregate states), no min/max or list of text over every pair
+side_hashes as (
+    -- every value sent on either side of a pair as (pair, parameter number, side, hash of the value)
     select
-        capi_event_ref,
-        pixel_event_ref,
-        parameter,
-        val,
-        bool_or(server_side)                                            as on_server,
-        bool_or(not server_side)                                        as in_browser
-    from paired_values
-    group by capi_event_ref, pixel_event_ref, parameter, val
-),
-suspects as materialized (
-    -- pair x parameter with values on both sides, except the usual case of one and the same value
-    -- (a single value, sent on both sides): only these need the full comparison below
-    select capi_event_ref, pixel_event_ref, parameter
-    from pair_values
-    group by capi_event_ref, pixel_event_ref, parameter
-    having bool_or(on_server) and bool_or(in_browser)
-       and not (count(*) = 1 and bool_and(on_server and in_browser))
-),
-suspect_events as (
-    select capi_event_ref as event_ref, parameter from suspects
-    union
-    select pixel_event_ref, parameter from suspects
-),
-suspect_values as (
-    -- the wide columns, read again for the suspects only
-    select
-        c.event_ref,
-        c.parameter,
-        coalesce(hash_part(c.value), c.stripped)                        as val,
-        c.stripped,
-        c.ip_version,
-        c.click_id
+        p.pair_key,
+        list_position(['em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address'], c.parameter) as param,
+        p.server_side,
+        hash(coalesce(hash_part(c.value), c.stripped))                  as value_key
     from stage_mq_value_checks as c
-    semi join suspect_events as x on x.event_ref = c.event_ref and x.parameter = c.parameter
+    join pair_sides as p on p.ref_key = hash(c.event_ref)
     where not c.is_empty
+      and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
 ),
-event_values as (
+pair_hashes as (
+    -- per pair x parameter: the smallest and largest value hash on each side (fixed-size states)
     select
-        v.event_ref,
-        v.parameter,
-        -- list_distinct(list()) rather than list(distinct): the same values for list_has_any (it skips
-        -- NULLs), without the plan DuckDB makes for a DISTINCT aggregate (it ran out of memory)
-        list_distinct(list(v.val))                                      as vals,
-        -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
-        list_distinct(list(case when v.parameter = 'external_id'
-            then sha256(lower(regexp_replace(v.stripped, '\s', '', 'g'))) end)) as hashed_vals,
-        max(v.ip_version)                                               as ip_version,
-        max(v.click_id)                                                 as click_id
-    from suspect_values as v
-    group by v.event_ref, v.parameter
+        pair_key,
+        param,
+        min(value_key) filter (where server_side)                       as server_min,
+        max(value_key) filter (where server_side)                       as server_max,
+        min(value_key) filter (where not server_side)                   as browser_min,
+        max(value_key) filter (where not server_side)                   as browser_max
+    from side_hashes
+    group by pair_key, param
 ),
-compared as (
+suspect_keys as (
+    -- values on both sides, except the usual case of one and the same value sent on both
+    select pair_key, param
+    from pair_hashes
+    where server_min is not null
+      and browser_min is not null
+      and not (server_min = server_max and browser_min = browser_max and server_min = browser_min)
+),
+suspect_sides as (
+    -- both events of each suspect pair x parameter, by their refs
+    select
+        p.capi_event_ref,
+        p.pixel_event_ref,
+        ['em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address'][x.param] as parameter,
+        unnest([p.capi_event_ref, p.pixel_event_ref])                   as event_ref,
+        unnest([true, false])                                           as server_side
+    from event_pairs as p
+    join suspect_keys as x on x.pair_key = hash(p.capi_event_ref, p.pixel_event_ref)
+    where p.pairing = 'deduplicated'
+      and p.capi_event_ref is not null
+      and p.pixel_event_ref is not null
+),
+side_values as (
+    -- the wide columns, read again for the suspects only
     select
         x.capi_event_ref,
         x.pixel_event_ref,
         x.parameter,
+        x.server_side,
+        -- list_distinct(list()) rather than list(distinct): the same values for list_has_any (it skips
+        -- NULLs), without the plan DuckDB makes for a DISTINCT aggregate (it ran out of memory)
+        list_distinct(list(coalesce(hash_part(c.value), c.stripped)))   as vals,
+        -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
+        list_distinct(list(case when c.parameter = 'external_id'
+            then sha256(lower(regexp_replace(c.stripped, '\s', '', 'g'))) end)) as hashed_vals,
+        max(c.ip_version)                                               as ip_version,
+        max(c.click_id)                                                 as click_id
+    from suspect_sides as x
+    join stage_mq_value_checks as c on c.event_ref = x.event_ref and c.parameter = x.parameter
+    where not c.is_empty
+    group by x.capi_event_ref, x.pixel_event_ref, x.parameter, x.server_side
+),
+pair_values as (
+    select
+        capi_event_ref,
+        pixel_event_ref,
+        parameter,
+        any_value(vals) filter (where server_side)                      as server_vals,
+        any_value(hashed_vals) filter (where server_side)               as server_hashed_vals,
+        any_value(ip_version) filter (where server_side)                as server_ip_version,
+        any_value(click_id) filter (where server_side)                  as server_click_id,
+        any_value(vals) filter (where not server_side)                  as browser_vals,
+        any_value(hashed_vals) filter (where not server_side)           as browser_hashed_vals,
+        any_value(ip_version) filter (where not server_side)            as browser_ip_version,
+        any_value(click_id) filter (where not server_side)              as browser_click_id
+    from side_values
+    group by capi_event_ref, pixel_event_ref, parameter
+),
+compared as (
+    select
+        capi_event_ref,
+        pixel_event_ref,
+        parameter,
         case
-            when list_has_any(s.vals, b.vals) then null
-            when x.parameter = 'fbc' and click_id_alteration(s.click_id, b.click_id) is not null then null
-            when x.parameter = 'client_ip_address' and b.ip_version = 6 and s.ip_version = 4 then null
-            when x.parameter = 'external_id'
-                and (list_has_any(s.hashed_vals, b.vals) or list_has_any(s.vals, b.hashed_vals))
+            when list_has_any(server_vals, browser_vals) then null
+            when parameter = 'fbc' and click_id_alteration(server_click_id, browser_click_id) is not null
+                then null
+            when parameter = 'client_ip_address' and browser_ip_version = 6 and server_ip_version = 4 then null
+            when parameter = 'external_id'
+                and (list_has_any(server_hashed_vals, browser_vals)
+                     or list_has_any(server_vals, browser_hashed_vals))
                 then 'external_id is hashed on one side only'
-            when x.parameter in ('em', 'ph') then x.parameter || ' hashes differ (different normalization)'
-            else x.parameter || ' differs'
+            when parameter in ('em', 'ph') then parameter || ' hashes differ (different normalization)'
+            else parameter || ' differs'
         end                                                             as problem
-    from suspects as x
-    join event_values as s on s.event_ref = x.capi_event_ref and s.parameter = x.parameter
-    join event_values as b on b.event_ref = x.pixel_event_ref and b.parameter = x.parameter
+    from pair_values
+    -- values on both sides (a pair that a shared ref hash made a suspect may have none on one)
+    where server_vals is not null
+      and browser_vals is not null
 )
 select
     capi_event_ref                                                      as event_ref,
