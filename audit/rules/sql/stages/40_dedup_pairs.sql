@@ -37,17 +37,14 @@ where (channel = 'capi'
        and last_capi_before_preference >= window_epoch - getvariable('window_hours') * 3600);
 
 -- Each anchor with its matched copy on the other channel (if any) and whether Meta counts it: only
--- narrow tables (the matches, Meta's drops) are joined onto the anchors, which stream through.
+-- narrow tables (the matches, Meta's drops) are joined onto the anchors, which stream through. One
+-- channel at a time, each looking its matches up by its own side's ref: the hash table of both
+-- channels' matches at once ran out of memory at 1 M events a side under a 200 MB limit.
 create or replace temp table stage_dedup_sides as
-with matched as (
-    select pixel_ref as event_ref, capi_ref as partner_ref, rank_key from stage_dedup_matches
-    union all
-    select capi_ref as event_ref, pixel_ref as partner_ref, rank_key from stage_dedup_matches
-)
 select
     a.event_ref,
     a.channel,
-    m.partner_ref,
+    m.capi_ref                                             as partner_ref,
     m.rank_key // 10                                       as tier,
     m.rank_key % 10                                        as strength,
     a.dataset_id,
@@ -63,11 +60,39 @@ select
     a.arrival,
     d.event_ref is null                                    as counted,
     -- the dedup keys Meta's event coverage compares, kept for matched copies only
-    case when m.partner_ref is not null then a.fbp end     as fbp,
-    case when m.partner_ref is not null then a.external_id end as external_id
+    case when m.capi_ref is not null then a.fbp end        as fbp,
+    case when m.capi_ref is not null then a.external_id end as external_id
 from stage_dedup_anchors a
-left join matched m on m.event_ref = a.event_ref
-left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref;
+left join stage_dedup_matches m on m.pixel_ref = a.event_ref
+left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref
+where a.channel = 'pixel';
+
+insert into stage_dedup_sides
+select
+    a.event_ref,
+    a.channel,
+    m.pixel_ref                                            as partner_ref,
+    m.rank_key // 10                                       as tier,
+    m.rank_key % 10                                        as strength,
+    a.dataset_id,
+    a.event_name,
+    a.event_id,
+    a.event_time,
+    a.window_time,
+    a.window_epoch,
+    a.has_id,
+    a.value,
+    a.currency,
+    a.repeats,
+    a.arrival,
+    d.event_ref is null                                    as counted,
+    -- the dedup keys Meta's event coverage compares, kept for matched copies only
+    case when m.pixel_ref is not null then a.fbp end       as fbp,
+    case when m.pixel_ref is not null then a.external_id end as external_id
+from stage_dedup_anchors a
+left join stage_dedup_matches m on m.capi_ref = a.event_ref
+left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref
+where a.channel = 'capi';
 
 -- One row per conversion: matched copies (one join of the two channels' sides) and single-channel copies.
 -- Each channel's sides are read straight from the table (not materialized: a CTE of every side with

@@ -7,24 +7,27 @@
 -- the same estimate that places them: audit/rules/scratch.py), else in three parts by parameter. One
 -- join of all 150 M values of a 20 M-a-side audit ran out of memory under a 4 GB limit
 -- (benchmarks/run_stage.py on that workspace); in three parts it passes. One join reads the events once
--- instead of three times.
+-- instead of three times. Each part joins the facts of its own parameters only (a hash table of every
+-- distinct value's facts ran out of memory at 1 M events a side under a 200 MB limit).
 create or replace temp table stage_mq_value_facts as
 with facts as (
     -- what depends on the value alone, worked out once per distinct value (values repeat across events)
     select
         kind,
         parameter,
+        part,
         value,
         strip_appendix(trim(value))                                   as stripped,
         trim(value) = ''                                              as is_empty,
         hash_part(value)                                              as hash,
         is_sha256(value)                                              as sha256_ok
-    from (select distinct kind, parameter, value from mq_values_sent())
+    from (select distinct kind, parameter, part, value from mq_values_sent())
 ),
 value_checks as (
     select
         f.kind,
         f.parameter,
+        f.part,
         f.value,
         f.stripped,
         f.is_empty,
@@ -64,12 +67,20 @@ value_checks as (
 )
 from value_checks;
 
-create or replace temp macro mq_value_rows(value_part) as table
+create or replace temp macro mq_value_rows(value_part, value_half := null) as table
 with values_sent as (
     select value_id * 3 + part as value_id, event_ref, channel, event_time, parameter, kind, value,
         hashed_on_load, url_click_id
     from mq_values_sent()
     -- one join: part 0's statement takes every value and parts 1 and 2 select nothing
+    where case when coalesce(getvariable('value_checks_one_join'), false) then value_part = 0
+               else part = value_part end
+      -- value_half 0 or 1: half of the part's values (by value id), NULL: all of them
+      and (value_half is null or value_id % 2 = value_half)
+),
+facts as (
+    -- the facts of the same values (the same condition, on the facts' part)
+    from stage_mq_value_facts
     where case when coalesce(getvariable('value_checks_one_join'), false) then value_part = 0
                else part = value_part end
 ),
@@ -110,7 +121,7 @@ checked as (
         c.ua_kind,
         c.hash_in_domain
     from values_sent as v
-    join stage_mq_value_facts as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
+    join facts as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
 )
 select
     c.* exclude (hash_in_domain),
@@ -127,7 +138,9 @@ select
 from checked as c;
 
 -- each parameter in the part 55_values.sql gives it, or all in the first statement when one join fits
--- (value_id is the same either way, and unique: n * 3 + part)
+-- (value_id is the same either way, and unique: n * 3 + part). Part 2 (IP addresses and user agents, the
+-- longest values) in two halves: in one statement it ran out of memory at 1 M events a side under 200 MB.
 create or replace table stage_mq_value_checks as from mq_value_rows(0);
 insert into stage_mq_value_checks from mq_value_rows(1);
-insert into stage_mq_value_checks from mq_value_rows(2);
+insert into stage_mq_value_checks from mq_value_rows(2, value_half := 0);
+insert into stage_mq_value_checks from mq_value_rows(2, value_half := 1);
