@@ -181,6 +181,7 @@ def run(
     days = None
     if mode == "incremental":
         days = _audit_scope(con, settings, note)
+        reason += f"; daily figures of {days:,} days recomputed"
     elif mode == "full":
         run_audit(con, settings, progress=note)
     for schema in (SCOPE, DAYS):  # after the merge's commit: a table dropped inside it cannot commit
