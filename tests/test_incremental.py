@@ -78,6 +78,30 @@ def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_
     assert ids == distinct  # value ids stay unique after the merge
 
 
+def test_two_days_appended_one_after_the_other_match_a_full_audit(generated, tmp_path):
+    """Two incremental audits in a row: the second merges into rows (and days) the first one merged."""
+    full = tmp_path / "full.duckdb"
+    _full(generated, full)
+    db = tmp_path / "inc.duckdb"
+    shutil.copyfile(generated, db)
+    con = connect(db)
+    con.execute("set TimeZone = 'UTC'")
+    last = con.execute(f"select max({RECEIVED}) from events").fetchone()[0]
+    con.execute(f"create table held as select * from events where {RECEIVED} >= ? - interval 2 day", [last])
+    con.execute("delete from events where event_ref in (select event_ref from held)")
+    runs = [incremental.run(con)]
+    for before in ("interval 1 day", "interval 0 day"):  # the day before last, then the last day
+        con.execute(f"insert into events select * from held where {RECEIVED} < ? - {before}"
+                    " and event_ref not in (select event_ref from events)", [last])
+        runs.append(incremental.run(con))
+    con.execute("insert into events select * from held where event_ref not in (select event_ref from events)")
+    runs.append(incremental.run(con))  # the events received at the very last instant
+    con.close()
+    assert [r.mode for r in runs[:3]] == ["full", "incremental", "incremental"], [r.reason for r in runs]
+    assert all(r.days_recomputed for r in runs[1:3])
+    assert differences(full, db) == {}
+
+
 def test_incremental_audit_with_intermediates_in_a_scratch_file(generated, tmp_path, monkeypatch):
     """The scope's stages (in their own schema) put intermediates in the scratch file as well."""
     full = tmp_path / "full.duckdb"
