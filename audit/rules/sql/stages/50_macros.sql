@@ -20,9 +20,10 @@ create or replace macro appendix_decodes(a) as
         else false
     end;
 
--- The suffix candidate after the last dot (NULL when there is none).
+-- The suffix candidate after the last dot (NULL when there is none). Text without a dot has none: the
+-- pattern is tried only on text holding one (most values are hashes without a suffix).
 create or replace macro appendix_of(x) as
-    nullif(regexp_extract(x, '\.([A-Za-z0-9_-]{8}|[A-Za-z0-9_-]{2})$', 1), '');
+    case when contains(x, '.') then nullif(regexp_extract(x, '\.([A-Za-z0-9_-]{8}|[A-Za-z0-9_-]{2})$', 1), '') end;
 
 -- The value without a suffix that decodes; values with no (or an undecodable) suffix come back unchanged.
 create or replace macro strip_appendix(x) as
@@ -33,16 +34,21 @@ create or replace macro strip_appendix(x) as
 
 -- A hashed field as Meta wants it: lower-case SHA-256 hex, optionally with a builder suffix
 -- (any 8-char or legacy 2-char suffix is accepted, as Meta documents).
+-- A match is 64, 67 or 73 bytes long: the pattern is tried on text of those lengths only.
 create or replace macro is_sha256(x) as
-    regexp_full_match(x, '[0-9a-f]{64}(\.[A-Za-z0-9_-]{8}|\.(AQ|Ag|Aw|BA|BQ|Bg))?');
+    strlen(x) in (64, 67, 73)
+    and regexp_full_match(x, '[0-9a-f]{64}(\.[A-Za-z0-9_-]{8}|\.(AQ|Ag|Aw|BA|BQ|Bg))?');
 
 -- The 64 hex characters of a hash-like value (NULL when the value is not one), for comparing hashes.
+-- A match is 64 to 73 bytes long: the pattern is tried on text of those lengths only.
 create or replace macro hash_part(x) as
-    nullif(lower(regexp_extract(x, '^([0-9a-fA-F]{64})(\.[A-Za-z0-9_-]{2,8})?$', 1)), '');
+    case when strlen(x) between 64 and 73
+         then nullif(lower(regexp_extract(x, '^([0-9a-fA-F]{64})(\.[A-Za-z0-9_-]{2,8})?$', 1)), '') end;
 
--- A cookie, IP or user agent that has been hashed (64 hex characters, any case).
+-- A cookie, IP or user agent that has been hashed (64 hex characters, any case). Stripping only shortens
+-- the text, so text under 64 bytes is not one (tested first, before any pattern).
 create or replace macro looks_hashed(x) as
-    regexp_full_match(strip_appendix(trim(x)), '[0-9a-fA-F]{64}');
+    strlen(x) >= 64 and regexp_full_match(strip_appendix(trim(x)), '[0-9a-fA-F]{64}');
 
 -- _fbc / _fbp cookies: fb.<subdomain index>.<creation ms>.<payload>[.<suffix>] (meta_rules §5.2).
 -- The payload is segment 4, not "the text after the last dot".
