@@ -60,8 +60,10 @@ select
     p.external_id,
     p.em,
     p.fbp,
-    -- what makes two sends of one key the same conversion: same order, value and customer
-    md5(concat_ws('|',
+    -- what makes two sends of one key the same conversion: same order, value and customer (a 64-bit
+    -- hash of them: sends are only ever compared with sends of the same key, and a number is cheaper
+    -- to build, group and sort than md5's text)
+    hash(concat_ws('|',
         coalesce(p.order_id, '-'),
         coalesce(cast(p.value as varchar), '-'),
         coalesce(p.currency, '-'),

@@ -84,12 +84,8 @@ from copies
 union all
 select event_ref, event_ref as copy_ref, false as is_repeat
 from stage_dedup_events
-where has_id
-  and hash(channel, dataset_id, event_name, event_id, signature) not in (select send_hash from sent_again)
-union all
-select event_ref, event_ref as copy_ref, false as is_repeat
-from stage_dedup_events
-where not has_id;
+where not has_id
+   or hash(channel, dataset_id, event_name, event_id, signature) not in (select send_hash from sent_again);
 
 -- The first send of every copy: what pairing works on (every production event but the few repeats).
 create or replace temp table stage_dedup_anchors as

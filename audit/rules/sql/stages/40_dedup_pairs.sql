@@ -5,31 +5,35 @@
 -- browser_preference_minutes after the server copy, else the one received first). So a CAPI copy is
 -- dropped when a Pixel event with its keys arrived between `window` before it and `preference` after
 -- it; a Pixel copy when a CAPI event arrived between `window` and more than `preference` before it.
--- Computed with running maxima over each key's events in time order (no pairwise join).
+-- Computed with running maxima over each key's events in time order (no pairwise join). The key is
+-- partitioned by a hash of it first: keys then sort by a number, their text is compared only on a tie.
 create or replace temp table stage_dedup_meta_dropped as
 with keyed as (
-    select event_ref, channel, dataset_id, event_name, event_id, window_epoch
+    select event_ref, arrival, channel, hash(dataset_id, event_name, event_id) as key_hash, dataset_id,
+           event_name, event_id, window_epoch
     from stage_dedup_events
     where has_id and window_epoch is not null
 ),
 reach as (
     select
         event_ref,
+        arrival,
         channel,
         window_epoch,
         max(case when channel = 'pixel' then window_epoch end) over (
-            partition by dataset_id, event_name, event_id order by window_epoch
+            partition by key_hash, dataset_id, event_name, event_id order by window_epoch
             range between unbounded preceding and getvariable('browser_preference_minutes') * 60 following
         )                                                  as last_pixel_in_reach,
         max(case when channel = 'capi' then window_epoch end) over (
-            partition by dataset_id, event_name, event_id order by window_epoch
+            partition by key_hash, dataset_id, event_name, event_id order by window_epoch
             range between unbounded preceding
                 and (getvariable('browser_preference_minutes') * 60 + 0.001) preceding
         )                                                  as last_capi_before_preference
     from keyed
 )
--- (repeats are listed too: only the anchors' rows are ever looked up)
-select event_ref
+-- (repeats are listed too: only the anchors' rows are ever looked up, by their arrival number, one per
+-- event like the ref)
+select event_ref, arrival
 from reach
 where (channel = 'capi'
        and last_pixel_in_reach >= window_epoch - getvariable('window_hours') * 3600)
@@ -39,7 +43,8 @@ where (channel = 'capi'
 -- Each anchor with its matched copy on the other channel (if any) and whether Meta counts it: only
 -- narrow tables (the matches, Meta's drops) are joined onto the anchors, which stream through. One
 -- channel at a time, each looking its matches up by its own side's ref: the hash table of both
--- channels' matches at once ran out of memory at 1 M events a side under a 200 MB limit.
+-- channels' matches at once ran out of memory at 1 M events a side under a 200 MB limit. The joins are
+-- on arrival numbers (one per event, like the ref, but faster to hash and compare than text).
 create or replace temp table stage_dedup_sides as
 select
     a.event_ref,
@@ -61,10 +66,11 @@ select
     d.event_ref is null                                    as counted,
     -- the dedup keys Meta's event coverage compares, kept for matched copies only
     case when m.capi_ref is not null then a.fbp end        as fbp,
-    case when m.capi_ref is not null then a.external_id end as external_id
+    case when m.capi_ref is not null then a.external_id end as external_id,
+    m.capi_arrival                                         as partner_arrival
 from stage_dedup_anchors a
-left join stage_dedup_matches m on m.pixel_ref = a.event_ref
-left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref
+left join stage_dedup_matches m on m.pixel_arrival = a.arrival
+left join stage_dedup_meta_dropped d on d.arrival = a.arrival
 where a.channel = 'pixel';
 
 insert into stage_dedup_sides
@@ -88,10 +94,11 @@ select
     d.event_ref is null                                    as counted,
     -- the dedup keys Meta's event coverage compares, kept for matched copies only
     case when m.pixel_ref is not null then a.fbp end       as fbp,
-    case when m.pixel_ref is not null then a.external_id end as external_id
+    case when m.pixel_ref is not null then a.external_id end as external_id,
+    m.pixel_arrival                                        as partner_arrival
 from stage_dedup_anchors a
-left join stage_dedup_matches m on m.capi_ref = a.event_ref
-left join stage_dedup_meta_dropped d on d.event_ref = a.event_ref
+left join stage_dedup_matches m on m.capi_arrival = a.arrival
+left join stage_dedup_meta_dropped d on d.arrival = a.arrival
 where a.channel = 'capi';
 
 -- One row per conversion: matched copies (one join of the two channels' sides) and single-channel copies.
@@ -101,7 +108,8 @@ create or replace temp table stage_dedup_conversions as
 with sides as not materialized (
     select
         channel, event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time,
-        window_time, window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
+        window_time, window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id,
+        partner_arrival
     from stage_dedup_sides
 ),
 pixel as not materialized (
@@ -145,7 +153,7 @@ conversions as (
                  or p.fbp = c.fbp
                  or list_has_any(p.external_id, c.external_id)) as shares_dedup_key
     from pixel p
-    full join capi c on c.event_ref = p.partner_ref
+    full join capi c on c.arrival = p.partner_arrival
 )
 select
     case
@@ -247,28 +255,31 @@ where shares_dedup_key;
 -- Ids reused by different conversions: per key, conversions in arrival order; every send of the second
 -- and later conversions is reported against the first conversion's copy (same channel when it has one).
 -- Keys carried by one conversion only are set aside first, grouping on a hash of the key (a collision
--- only lets an extra key through to the exact steps below).
+-- only lets an extra key through to the exact steps below) and telling conversions apart by the arrival
+-- number of their first copy (one per conversion, like its id, but a number compares faster than text).
 create or replace temp table stage_dedup_reused as
 with keyed_anchors as not materialized (
     select conversion_id, pixel_event_ref as copy_ref, 'pixel' as channel, pixel_dataset_id as dataset_id,
-           pixel_event_name as event_name, pixel_event_id as event_id, pixel_arrival as arrival
+           pixel_event_name as event_name, pixel_event_id as event_id, pixel_arrival as arrival,
+           least(pixel_arrival, capi_arrival) as conversion_arrival
     from stage_dedup_conversions
     where pixel_has_id
     union all
     select conversion_id, capi_event_ref as copy_ref, 'capi' as channel, capi_dataset_id as dataset_id,
-           capi_event_name as event_name, capi_event_id as event_id, capi_arrival as arrival
+           capi_event_name as event_name, capi_event_id as event_id, capi_arrival as arrival,
+           least(pixel_arrival, capi_arrival) as conversion_arrival
     from stage_dedup_conversions
     where capi_has_id
 ),
 hashed as (
-    select conversion_id, hash(dataset_id, event_name, event_id) as key_hash
+    select conversion_arrival, hash(dataset_id, event_name, event_id) as key_hash
     from keyed_anchors
 ),
 shared_keys as (
     select key_hash
     from hashed
     group by key_hash
-    having min(conversion_id) <> max(conversion_id)
+    having min(conversion_arrival) <> max(conversion_arrival)
 ),
 keyed_copies as (
     select conversion_id, copy_ref, channel, dataset_id, event_name, event_id, arrival
