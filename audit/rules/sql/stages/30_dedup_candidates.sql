@@ -13,6 +13,8 @@
 -- Only the columns each join needs are read: the anchors are a table, so every step below scans just
 -- its columns (no CTE holding every anchor with every column is materialized: at 1 M events a side
 -- under 400 MB that alone spilled 1.7 GB), and the wide columns are joined back late, onto the pairs.
+-- Pairs are carried, grouped and joined back by the copies' arrival numbers (one per event, like the
+-- ref, but a number hashes and compares faster than the ref's text); the refs come with the join back.
 
 -- Customer keys usable as evidence (placeholder hashes of '', 'null', 'undefined' are not evidence).
 -- One row per anchor and distinct key: anchors are unique by event_ref and their lists are made
@@ -23,20 +25,20 @@ with placeholders as (
     select unnest(['', sha256(''), sha256('null'), sha256('undefined')]) as key_value
 ),
 exploded as (
-    select event_ref, channel, dataset_id, folded_name, window_epoch, 1 as strength,
+    select event_ref, arrival, channel, dataset_id, folded_name, window_epoch, 1 as strength,
            unnest(list_distinct(external_id)) as key_value
     from stage_dedup_anchors
     union all
-    select event_ref, channel, dataset_id, folded_name, window_epoch, 2 as strength,
+    select event_ref, arrival, channel, dataset_id, folded_name, window_epoch, 2 as strength,
            unnest(list_distinct(em)) as key_value
     from stage_dedup_anchors
     union all
-    select event_ref, channel, dataset_id, folded_name, window_epoch, 3 as strength,
+    select event_ref, arrival, channel, dataset_id, folded_name, window_epoch, 3 as strength,
            fbp as key_value
     from stage_dedup_anchors
 )
 select event_ref, channel, dataset_id, folded_name, window_epoch, cast(strength as utinyint) as strength,
-       key_value
+       key_value, arrival
 from exploded
 where key_value is not null
   and window_epoch is not null
@@ -68,7 +70,7 @@ hot_ids as (
 ),
 copies as not materialized (
     select
-        a.event_ref, a.channel, a.trimmed_id, a.window_epoch,
+        a.arrival, a.channel, a.trimmed_id, a.window_epoch,
         coalesce(a.trimmed_id in (select trimmed_id from hot_ids), false) as id_hot,
         floor(a.window_epoch / s.band_s)                               as bucket
     from stage_dedup_anchors a
@@ -76,21 +78,21 @@ copies as not materialized (
     where a.trimmed_id is not null
 ),
 pixel as not materialized (
-    select event_ref, trimmed_id, window_epoch, id_hot, bucket from copies where channel = 'pixel'
+    select arrival, trimmed_id, window_epoch, id_hot, bucket from copies where channel = 'pixel'
 ),
 capi as not materialized (
-    select event_ref, trimmed_id, window_epoch, bucket from copies where channel = 'capi'
+    select arrival, trimmed_id, window_epoch, bucket from copies where channel = 'capi'
 ),
 -- pairs whose ids are equal after trimming (any dataset, any name)
 id_pairs as (
-    select p.event_ref as pixel_ref, c.event_ref as capi_ref
+    select p.arrival as pixel_arrival, c.arrival as capi_arrival
     from pixel p
     join capi c on c.trimmed_id = p.trimmed_id
     where not p.id_hot
     union all
-    select p.event_ref as pixel_ref, c.event_ref as capi_ref
+    select p.arrival as pixel_arrival, c.arrival as capi_arrival
     from pixel p
-    join (select event_ref, trimmed_id, window_epoch, unnest([bucket - 1, bucket, bucket + 1]) as near_bucket
+    join (select arrival, trimmed_id, window_epoch, unnest([bucket - 1, bucket, bucket + 1]) as near_bucket
           from capi) c
         on c.trimmed_id = p.trimmed_id and c.near_bucket = p.bucket
     cross join settings s
@@ -100,8 +102,10 @@ id_pairs as (
 -- the wide columns, joined back onto the pairs only
 id_pair_facts as (
     select
-        k.pixel_ref,
-        k.capi_ref,
+        p.event_ref                                                    as pixel_ref,
+        c.event_ref                                                    as capi_ref,
+        k.pixel_arrival,
+        k.capi_arrival,
         p.dataset_id = c.dataset_id                                    as same_dataset,
         p.event_name = c.event_name and p.event_id = c.event_id        as same_keys,
         p.folded_name = c.folded_name                                  as same_folded_name,
@@ -113,8 +117,8 @@ id_pair_facts as (
                         and len(p.external_id) > 0 and len(c.external_id) > 0, false)
             or coalesce(p.fbp <> c.fbp, false)                         as other_conflict
     from id_pairs k
-    join stage_dedup_anchors p on p.event_ref = k.pixel_ref
-    join stage_dedup_anchors c on c.event_ref = k.capi_ref
+    join stage_dedup_anchors p on p.arrival = k.pixel_arrival
+    join stage_dedup_anchors c on c.arrival = k.capi_arrival
     cross join settings s
 )
 select
@@ -125,7 +129,9 @@ select
         when same_dataset and same_folded_name and not same_keys and in_window then 2
         when same_dataset and same_keys and not other_conflict then 3
         when not same_dataset and same_keys and in_window then 6
-    end * 10                                                           as rank_key
+    end * 10                                                           as rank_key,
+    pixel_arrival,
+    capi_arrival
 from id_pair_facts
 where not order_conflict
   and rank_key is not null;
@@ -138,7 +144,7 @@ with settings as (
         greatest(getvariable('evidence_tolerance_minutes') * 60, 1)    as band_s
 ),
 ordered as (
-    select event_ref, channel, dataset_id, folded_name, trimmed_id, order_id, window_epoch
+    select event_ref, arrival, channel, dataset_id, folded_name, trimmed_id, order_id, window_epoch
     from stage_dedup_anchors
     where order_id is not null
 ),
@@ -150,7 +156,8 @@ hot_orders as (
 ),
 copies as (
     select
-        o.event_ref, o.channel, o.dataset_id, o.folded_name, o.trimmed_id, o.order_id, o.window_epoch,
+        o.event_ref, o.arrival, o.channel, o.dataset_id, o.folded_name, o.trimmed_id, o.order_id,
+        o.window_epoch,
         coalesce(o.order_id in (select order_id from hot_orders), false) as order_hot,
         floor(o.window_epoch / s.band_s)                               as bucket
     from ordered o
@@ -163,11 +170,12 @@ capi as (
     select * exclude (channel) from copies where channel = 'capi'
 ),
 capi_banded as (
-    select event_ref, dataset_id, folded_name, trimmed_id, order_id, window_epoch,
+    select event_ref, arrival, dataset_id, folded_name, trimmed_id, order_id, window_epoch,
            unnest([bucket - 1, bucket, bucket + 1])                    as near_bucket
     from capi
 )
-select p.event_ref as pixel_ref, c.event_ref as capi_ref, 40 as rank_key
+select p.event_ref as pixel_ref, c.event_ref as capi_ref, 40 as rank_key, p.arrival as pixel_arrival,
+       c.arrival as capi_arrival
 from pixel p
 join capi c
     on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
@@ -176,7 +184,8 @@ where not p.order_hot
   and not coalesce(c.trimmed_id = p.trimmed_id, false)
   and coalesce(abs(c.window_epoch - p.window_epoch), 0) <= s.window_s
 union all
-select p.event_ref as pixel_ref, c.event_ref as capi_ref, 40 as rank_key
+select p.event_ref as pixel_ref, c.event_ref as capi_ref, 40 as rank_key, p.arrival as pixel_arrival,
+       c.arrival as capi_arrival
 from pixel p
 join capi_banded c
     on c.dataset_id = p.dataset_id and c.folded_name = p.folded_name and c.order_id = p.order_id
@@ -194,12 +203,12 @@ with settings as (
     select greatest(getvariable('evidence_tolerance_minutes') * 60, 1) as band_s
 ),
 keys as (
-    select event_ref, channel, dataset_id, folded_name, key_value, window_epoch
+    select arrival, channel, dataset_id, folded_name, key_value, window_epoch
     from stage_dedup_user_keys
     where strength = key_strength
 ),
 capi_banded as (
-    select event_ref, dataset_id, folded_name, key_value, window_epoch,
+    select arrival, dataset_id, folded_name, key_value, window_epoch,
            unnest([floor(window_epoch / s.band_s) - 1, floor(window_epoch / s.band_s),
                    floor(window_epoch / s.band_s) + 1])                as near_bucket
     from keys
@@ -207,7 +216,7 @@ capi_banded as (
     where channel = 'capi'
 ),
 shared as (
-    select distinct pk.event_ref as pixel_ref, ck.event_ref as capi_ref
+    select distinct pk.arrival as pixel_arrival, ck.arrival as capi_arrival
     from keys pk
     cross join settings s
     join capi_banded ck
@@ -217,30 +226,34 @@ shared as (
     where pk.channel = 'pixel'
       and abs(ck.window_epoch - pk.window_epoch) <= getvariable('evidence_tolerance_minutes') * 60
 )
-select k.pixel_ref, k.capi_ref, 50 + key_strength as rank_key
+select p.event_ref as pixel_ref, c.event_ref as capi_ref, 50 + key_strength as rank_key, k.pixel_arrival,
+       k.capi_arrival
 from shared k
-join stage_dedup_anchors p on p.event_ref = k.pixel_ref
-join stage_dedup_anchors c on c.event_ref = k.capi_ref
+join stage_dedup_anchors p on p.arrival = k.pixel_arrival
+join stage_dedup_anchors c on c.arrival = k.capi_arrival
 where not coalesce(c.trimmed_id = p.trimmed_id, false)
   and not coalesce(p.order_id <> c.order_id, false);
 
-insert into stage_dedup_pair_ranks select pixel_ref, capi_ref, rank_key from dedup_shared_customer(1);
-insert into stage_dedup_pair_ranks select pixel_ref, capi_ref, rank_key from dedup_shared_customer(2);
-insert into stage_dedup_pair_ranks select pixel_ref, capi_ref, rank_key from dedup_shared_customer(3);
+insert into stage_dedup_pair_ranks
+select pixel_ref, capi_ref, rank_key, pixel_arrival, capi_arrival from dedup_shared_customer(1);
+insert into stage_dedup_pair_ranks
+select pixel_ref, capi_ref, rank_key, pixel_arrival, capi_arrival from dedup_shared_customer(2);
+insert into stage_dedup_pair_ranks
+select pixel_ref, capi_ref, rank_key, pixel_arrival, capi_arrival from dedup_shared_customer(3);
 
 create or replace temp table stage_dedup_candidates as
 with strongest as (
-    select pixel_ref, capi_ref, min(rank_key) as rank_key
+    select pixel_arrival, capi_arrival, min(rank_key) as rank_key
     from stage_dedup_pair_ranks
-    group by pixel_ref, capi_ref
+    group by pixel_arrival, capi_arrival
 )
 select
-    s.pixel_ref,
-    s.capi_ref,
+    p.event_ref                                                        as pixel_ref,
+    c.event_ref                                                        as capi_ref,
     s.rank_key,
     abs(coalesce(c.window_epoch - p.window_epoch, 0))                  as abs_gap_s,
-    p.arrival                                                          as pixel_arrival,
-    c.arrival                                                          as capi_arrival
+    s.pixel_arrival,
+    s.capi_arrival
 from strongest s
-join stage_dedup_anchors p on p.event_ref = s.pixel_ref
-join stage_dedup_anchors c on c.event_ref = s.capi_ref;
+join stage_dedup_anchors p on p.arrival = s.pixel_arrival
+join stage_dedup_anchors c on c.arrival = s.capi_arrival;
