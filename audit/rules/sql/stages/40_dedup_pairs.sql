@@ -66,8 +66,7 @@ select
     d.event_ref is null                                    as counted,
     -- the dedup keys Meta's event coverage compares, kept for matched copies only
     case when m.capi_ref is not null then a.fbp end        as fbp,
-    case when m.capi_ref is not null then a.external_id end as external_id,
-    m.capi_arrival                                         as partner_arrival
+    case when m.capi_ref is not null then a.external_id end as external_id
 from stage_dedup_anchors a
 left join stage_dedup_matches m on m.pixel_arrival = a.arrival
 left join stage_dedup_meta_dropped d on d.arrival = a.arrival
@@ -94,8 +93,7 @@ select
     d.event_ref is null                                    as counted,
     -- the dedup keys Meta's event coverage compares, kept for matched copies only
     case when m.pixel_ref is not null then a.fbp end       as fbp,
-    case when m.pixel_ref is not null then a.external_id end as external_id,
-    m.pixel_arrival                                        as partner_arrival
+    case when m.pixel_ref is not null then a.external_id end as external_id
 from stage_dedup_anchors a
 left join stage_dedup_matches m on m.capi_arrival = a.arrival
 left join stage_dedup_meta_dropped d on d.arrival = a.arrival
@@ -108,8 +106,7 @@ create or replace temp table stage_dedup_conversions as
 with sides as not materialized (
     select
         channel, event_ref, partner_ref, tier, strength, dataset_id, event_name, event_id, event_time,
-        window_time, window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id,
-        partner_arrival
+        window_time, window_epoch, has_id, value, currency, repeats, arrival, counted, fbp, external_id
     from stage_dedup_sides
 ),
 pixel as not materialized (
@@ -153,7 +150,7 @@ conversions as (
                  or p.fbp = c.fbp
                  or list_has_any(p.external_id, c.external_id)) as shares_dedup_key
     from pixel p
-    full join capi c on c.arrival = p.partner_arrival
+    full join capi c on c.event_ref = p.partner_ref
 )
 select
     case
