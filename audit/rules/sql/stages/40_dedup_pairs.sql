@@ -45,11 +45,11 @@ where (channel = 'capi'
 -- channel at a time, each looking its matches up by its own side's ref: the hash table of both
 -- channels' matches at once ran out of memory at 1 M events a side under a 200 MB limit. The joins are
 -- on arrival numbers (one per event, like the ref, but faster to hash and compare than text).
-create or replace temp table stage_dedup_sides as
+create or replace temp macro dedup_sides_of(side) as table
 select
     a.event_ref,
     a.channel,
-    m.capi_ref                                             as partner_ref,
+    case side when 'pixel' then m.capi_ref else m.pixel_ref end as partner_ref,
     m.rank_key // 10                                       as tier,
     m.rank_key % 10                                        as strength,
     a.dataset_id,
@@ -65,39 +65,16 @@ select
     a.arrival,
     d.event_ref is null                                    as counted,
     -- the dedup keys Meta's event coverage compares, kept for matched copies only
-    case when m.capi_ref is not null then a.fbp end        as fbp,
-    case when m.capi_ref is not null then a.external_id end as external_id
+    case when partner_ref is not null then a.fbp end       as fbp,
+    case when partner_ref is not null then a.external_id end as external_id
 from stage_dedup_anchors a
-left join stage_dedup_matches m on m.pixel_arrival = a.arrival
+left join stage_dedup_matches m
+    on (case side when 'pixel' then m.pixel_arrival else m.capi_arrival end) = a.arrival
 left join stage_dedup_meta_dropped d on d.arrival = a.arrival
-where a.channel = 'pixel';
+where a.channel = side;
 
-insert into stage_dedup_sides
-select
-    a.event_ref,
-    a.channel,
-    m.pixel_ref                                            as partner_ref,
-    m.rank_key // 10                                       as tier,
-    m.rank_key % 10                                        as strength,
-    a.dataset_id,
-    a.event_name,
-    a.event_id,
-    a.event_time,
-    a.window_time,
-    a.window_epoch,
-    a.has_id,
-    a.value,
-    a.currency,
-    a.repeats,
-    a.arrival,
-    d.event_ref is null                                    as counted,
-    -- the dedup keys Meta's event coverage compares, kept for matched copies only
-    case when m.pixel_ref is not null then a.fbp end       as fbp,
-    case when m.pixel_ref is not null then a.external_id end as external_id
-from stage_dedup_anchors a
-left join stage_dedup_matches m on m.capi_arrival = a.arrival
-left join stage_dedup_meta_dropped d on d.arrival = a.arrival
-where a.channel = 'capi';
+create or replace temp table stage_dedup_sides as from dedup_sides_of('pixel');
+insert into stage_dedup_sides from dedup_sides_of('capi');
 
 -- One row per conversion: matched copies (one join of the two channels' sides) and single-channel copies.
 -- Each channel's sides are read straight from the table (not materialized: a CTE of every side with
