@@ -12,7 +12,8 @@ from audit.errors import ConfigError, StoreError
 from audit.sizes import default_memory_limit, is_user_size
 
 SCHEMA_FILES = ("events.sql", "views.sql")
-__all__ = ["apply_schema", "connect", "default_memory_limit", "run_sql", "sql_files", "sql_text"]
+__all__ = ["apply_schema", "catalog", "column_names", "connect", "default_memory_limit", "run_sql", "scalar",
+           "sql_files", "sql_text", "table_names"]
 
 
 def sql_text(package: str, name: str) -> str:
@@ -64,3 +65,27 @@ def apply_schema(con) -> None:
 def run_sql(con, text: str) -> None:
     """Run a script of ';'-separated statements."""
     con.execute(text)
+
+
+def scalar(con, query: str, params: list | None = None):
+    """The first column of the first row a query returns."""
+    return con.execute(query, params or []).fetchone()[0]
+
+
+def catalog(con) -> str:
+    """Name of the database the connection works in (the workspace file's, or 'memory')."""
+    return scalar(con, "select current_database()")
+
+
+def table_names(con, schema: str = "main") -> list[str]:
+    """Tables of one schema of the connection's database."""
+    return [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database()",
+        [schema]).fetchall()]
+
+
+def column_names(con, schema: str, table: str) -> set[str]:
+    """Columns of one table of the connection's database."""
+    return {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
+        " and database_name = current_database()", [schema, table]).fetchall()}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from audit.db import scalar, table_names
 from audit.errors import ResourceError
 from audit.rules.scratch import scratch_path, workspace_path
 from audit.sizes import format_size
@@ -167,10 +168,6 @@ def _listing(where: tuple[Place, ...] | list[Place], sizes: bool) -> str:
                    for p in where)
 
 
-def _scalar(con, query: str):
-    return con.execute(query).fetchone()[0]
-
-
 def _chain(exc: BaseException) -> Iterator[BaseException]:
     """The exception and the ones it was raised from or while handling."""
     seen: set[int] = set()
@@ -206,10 +203,8 @@ class Room:
     @classmethod
     def of(cls, con) -> Room:
         """Read the places, the memory limit and the number of events of an open workspace."""
-        limit = _scalar(con, "select current_setting('memory_limit')")
-        has_events = _scalar(con, "select count(*) from duckdb_tables() where database_name = "
-                                  "current_database() and schema_name = 'main' and table_name = 'events'")
-        events = _scalar(con, "select count(*) from events") if has_events else 0
+        limit = scalar(con, "select current_setting('memory_limit')")
+        events = scalar(con, "select count(*) from events") if "events" in table_names(con, "main") else 0
         return cls(tuple(places(con)), limit, events)
 
     @property

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from audit.db import sql_files, sql_text
+from audit.db import catalog, sql_files, sql_text, table_names
 from audit.rules.catalogue import load_rules
 from audit.rules.scratch import Intermediates
 
@@ -153,8 +153,7 @@ def last_readers(steps: list[tuple[str, str]]) -> dict[int, list[str]]:
 
 def define_all_events(con) -> None:
     """`all_events`: every event of the workspace, for the few stages that look beyond the audited events."""
-    catalog = con.execute("select current_database()").fetchone()[0]
-    con.execute(f'create or replace temp view all_events as select * from "{catalog}".main.events')
+    con.execute(f'create or replace temp view all_events as select * from "{catalog(con)}".main.events')
 
 
 def run_audit(
@@ -175,9 +174,7 @@ def drop_intermediate(con) -> None:
     """Drop the intermediate stage tables older versions kept in the file, before the stages run: one
     left in main would be read instead of the scratch file's table of the same name (searched after main).
     This version never writes one there (every intermediate is a temp table or in the scratch file)."""
-    names = con.execute("select table_name from duckdb_tables() where schema_name = 'main'"
-                        " and database_name = current_database()").fetchall()
-    for (table,) in names:
+    for table in table_names(con, "main"):
         if table.startswith("stage_") and table not in kept_stages():
             con.execute(f"drop table main.{table}")
 

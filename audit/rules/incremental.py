@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from audit.db import sql_files, sql_text
+from audit.db import catalog, scalar, sql_files, sql_text, table_names
 from audit.rules.engine import (
     AuditSettings,
     audit_events,
@@ -40,7 +40,7 @@ from audit.rules.engine import (
     run_stage,
     set_variables,
 )
-from audit.rules.merge import DAYS, SCOPE, merge, period_tables, recompute_days, tables
+from audit.rules.merge import DAYS, SCOPE, merge, period_tables, recompute_days
 
 AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code decides the audit's results
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
@@ -105,21 +105,16 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _scalar(con, query: str, params: list | None = None):
-    return con.execute(query, params or []).fetchone()[0]
-
-
-def full_reason(con, current: str) -> str | None:
-    """Why this workspace needs a full audit (None when an incremental one is exact). Leaves temp table
-    scope_new_events: the events the last audit did not cover."""
+def full_reason(con, current: str, total: int) -> str | None:
+    """Why this workspace of `total` events needs a full audit (None when an incremental one is exact).
+    Leaves temp table scope_new_events: the events the last audit did not cover."""
     reason = _reason_in_runs(con, current)
     if reason is not None:
         return reason
     con.execute(NEW_EVENTS_SQL)
-    new = _scalar(con, "select count(*) from scope_new_events")
-    total = _scalar(con, "select count(*) from events")
+    new = scalar(con, "select count(*) from scope_new_events")
     # event refs are unique: audited events still there = every event but the new ones
-    gone = _scalar(con, "select count(*) from audited_events") - (total - new)
+    gone = scalar(con, "select count(*) from audited_events") - (total - new)
     if gone:
         return f"{gone:,} audited events were replaced or removed"
     return None
@@ -127,7 +122,7 @@ def full_reason(con, current: str) -> str | None:
 
 def _reason_in_runs(con, current: str) -> str | None:
     """Why a full audit is needed, as far as the record of earlier runs tells (no scan of the events)."""
-    if _scalar(con, "select count(*) from audit_runs") == 0:
+    if scalar(con, "select count(*) from audit_runs") == 0:
         return "first audit of this workspace"
     last_mode, last = con.execute(
         "select mode, fingerprint from audit_runs order by run_at desc limit 1").fetchone()
@@ -143,10 +138,10 @@ def events_to_audit(con, settings: AuditSettings, full: bool = False) -> int:
     of them for a full audit, else the new ones. For an incremental audit it is a floor: the events the new
     ones touch are only known once the audit works out its scope."""
     con.execute(STATE_SQL)
-    total = _scalar(con, "select count(*) from events")
+    total = scalar(con, "select count(*) from events")
     if full or _reason_in_runs(con, fingerprint(settings)) is not None:
         return total
-    new = max(0, total - _scalar(con, "select count(*) from audited_events"))
+    new = max(0, total - scalar(con, "select count(*) from audited_events"))
     return total if new > FULL_SHARE * total else new
 
 
@@ -162,11 +157,11 @@ def run(
     started = time.perf_counter()
     con.execute(STATE_SQL)
     current = fingerprint(settings)
-    total = _scalar(con, "select count(*) from events")
-    reason = "asked for a full audit" if full else full_reason(con, current)
+    total = scalar(con, "select count(*) from events")
+    reason = "asked for a full audit" if full else full_reason(con, current, total)
     mode, new, reaudited = "full", total, total
     if reason is None:
-        new = _scalar(con, "select count(*) from scope_new_events")
+        new = scalar(con, "select count(*) from scope_new_events")
         reaudited = _scope(con, settings, note)
         if new == 0 and reaudited == 0:
             mode, reason = "unchanged", "nothing new since the last audit"
@@ -220,10 +215,10 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     con.execute(f"create schema {SCOPE}")
     con.execute(f"use {SCOPE}")
     note("finding the events to re-audit: shared IPs")
-    catalog = con.execute("select current_database()").fetchone()[0]
+    db = catalog(con)
     try:  # the IPs of new server events recounted (macros first: the SQL uses strip_appendix)
         con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
-        con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql").replace("{catalog}", catalog))
+        con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql").replace("{catalog}", db))
         con.execute(sql_text("audit.rules.sql.stages", "62_shared_ips.sql"))
     finally:
         con.execute("use main")
@@ -236,7 +231,7 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     for name, text in sql_files("audit.rules.sql", "incremental"):
         note(f"finding the events to re-audit: {name}")
         run_stage(con, text)
-    return _scalar(con, "select count(*) from scope_events")
+    return scalar(con, "select count(*) from scope_events")
 
 
 def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
@@ -255,9 +250,9 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> i
     note("merging the re-audited events")
     con.execute("begin transaction")
     try:
-        kept = set(tables(con, "main"))  # tables the workspace keeps; the scope's others are intermediate
+        kept = set(table_names(con))  # tables the workspace keeps; the scope's others are intermediate
         con.execute("create or replace temp table scope_days (day date)")
-        for table in tables(con, SCOPE):
+        for table in table_names(con, SCOPE):
             if table != "events" and table in kept:
                 merge(con, table)
         days = recompute_days(con, note)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from audit.db import sql_text
+from audit.db import catalog, column_names, scalar, sql_text, table_names
 from audit.rules.compare import output_tables
 from audit.rules.engine import run_daily_metrics
 
@@ -20,26 +20,22 @@ GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
 
 
-def _scalar(con, query: str):
-    return con.execute(query).fetchone()[0]
-
-
 def recompute_days(con, note: Callable[[str], None]) -> int:
     """Recompute the daily tables for the days the re-audited events touch (scope_days.sql); the other
     days keep their rows. The daily metrics run in schema DAYS, where `events` and every per-event table
     with a `day` are views of those days alone. Returns how many days were recomputed."""
     con.execute(sql_text("audit.rules.sql", "scope_days.sql"))
-    catalog = con.execute("select current_database()").fetchone()[0]
+    db = catalog(con)
     daily = daily_tables(con)
     con.execute(f"drop schema if exists {DAYS} cascade")
     con.execute(f"create schema {DAYS}")
-    con.execute(f'create view {DAYS}.events as from "{catalog}".main.events'
+    con.execute(f'create view {DAYS}.events as from "{db}".main.events'
                 " where in_scope_time(event_time)")
-    for table in tables(con, "main"):
+    for table in table_names(con, "main"):
         if table in daily:
-            con.execute(f'create table {DAYS}.{table} as from "{catalog}".main.{table} limit 0')
-        elif "day" in _columns(con, "main", table):
-            con.execute(f'create view {DAYS}.{table} as from "{catalog}".main.{table}'
+            con.execute(f'create table {DAYS}.{table} as from "{db}".main.{table} limit 0')
+        elif "day" in column_names(con, "main", table):
+            con.execute(f'create view {DAYS}.{table} as from "{db}".main.{table}'
                         " where in_scope_days(day)")
     con.execute(f"use {DAYS}")
     try:
@@ -49,25 +45,19 @@ def recompute_days(con, note: Callable[[str], None]) -> int:
     for table in daily:
         con.execute(f"delete from main.{table} where in_scope_days(day)")
         con.execute(f"insert into main.{table} from {DAYS}.{table}")
-    return _scalar(con, "select count(distinct day) from scope_days")
+    return scalar(con, "select count(distinct day) from scope_days")
 
 
 def daily_tables(con) -> list[str]:
     """Output tables summed per UTC day (a `day` column; not one row per event or pair)."""
     return [t for t in output_tables() if t not in PER_EVENT_OUTPUTS and t != "rules"
-            and "day" in _columns(con, "main", t)]
+            and "day" in column_names(con, "main", t)]
 
 
 def period_tables(con) -> list[str]:
     """Output tables over the whole period (summed from the daily ones, or by the Python post steps)."""
     daily = daily_tables(con)
     return [t for t in output_tables() if t not in PER_EVENT_OUTPUTS and t != "rules" and t not in daily]
-
-
-def _columns(con, schema: str, table: str) -> set[str]:
-    return {c for (c,) in con.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
-        " and database_name = current_database()", [schema, table]).fetchall()}
 
 
 def _scope_rows(cols: set[str], in_scope: str) -> str | None:
@@ -81,15 +71,9 @@ def _scope_rows(cols: set[str], in_scope: str) -> str | None:
     return None
 
 
-def tables(con, schema: str) -> list[str]:
-    return [t for (t,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database()",
-        [schema]).fetchall()]
-
-
 def merge(con, table: str) -> None:
     """Replace the scope's rows of one kept table in main with the scope run's rows."""
-    cols = _columns(con, SCOPE, table)
+    cols = column_names(con, SCOPE, table)
     src, dst = f"{SCOPE}.{table}", f"main.{table}"
     in_scope = "in (select event_ref from scope_events)"
     if table in GLOBAL_TABLES:
@@ -105,7 +89,7 @@ def merge(con, table: str) -> None:
         con.execute(f"insert into {dst} select * from {src} except select * from {dst}")
         return
     if "value_id" in cols:  # numbered from 1 in each run: keep the ids unique after the merge
-        offset = _scalar(con, f"select coalesce(max(value_id), 0) from {dst}")
+        offset = scalar(con, f"select coalesce(max(value_id), 0) from {dst}")
         con.execute(f"insert into {dst} select * replace (value_id + {int(offset)} as value_id) from {src}")
         return
     con.execute(f"insert into {dst} select * from {src}")
