@@ -77,15 +77,15 @@ def catalog(con) -> str:
     return scalar(con, "select current_database()")
 
 
-def table_names(con, schema: str = "main") -> list[str]:
-    """Tables of one schema of the connection's database."""
+def table_names(con, schema: str = "main", database: str | None = None) -> list[str]:
+    """Tables of one schema of the connection's database (or of another attached database)."""
     return [t for (t,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database()",
-        [schema]).fetchall()]
+        "select table_name from duckdb_tables() where schema_name = ?"
+        " and database_name = coalesce(?, current_database())", [schema, database]).fetchall()]
 
 
-def column_names(con, schema: str, table: str) -> set[str]:
-    """Columns of one table of the connection's database."""
+def column_names(con, schema: str, table: str, database: str | None = None) -> set[str]:
+    """Columns of one table of the connection's database (or of another attached database)."""
     return {c for (c,) in con.execute(
         "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
-        " and database_name = current_database()", [schema, table]).fetchall()}
+        " and database_name = coalesce(?, current_database())", [schema, table, database]).fetchall()}

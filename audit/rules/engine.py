@@ -151,9 +151,11 @@ def last_readers(steps: list[tuple[str, str]]) -> dict[int, list[str]]:
     return out
 
 
-def define_all_events(con) -> None:
-    """`all_events`: every event of the workspace, for the few stages that look beyond the audited events."""
-    con.execute(f'create or replace temp view all_events as select * from "{catalog(con)}".main.events')
+def define_all_events(con, workspace: str | None = None) -> None:
+    """`all_events`: every event of the workspace (database `workspace`, by default the current one), for
+    the few stages that look beyond the audited events."""
+    database = workspace or catalog(con)
+    con.execute(f'create or replace temp view all_events as select * from "{database}".main.events')
 
 
 def run_audit(
@@ -187,16 +189,17 @@ def rule_counts(con) -> dict[str, int]:
 
 def audit_events(
     con, settings: AuditSettings | None, note: Callable[[str], None], keep_intermediate: bool = False,
-    known: dict[str, str] | None = None,
+    known: dict[str, str] | None = None, workspace: str | None = None,
 ) -> None:
     """The per-event part of the audit: fresh output tables, lookups, stages, every rule's findings.
 
     Reads `events` as the search path resolves it: the workspace's table, or the subset an incremental
-    audit puts in its own schema (see audit/rules/incremental.py). `known` maps a step's label to SQL
+    audit puts in a database of its own (see audit/rules/incremental.py), whose `all_events` must still be
+    the workspace's (`workspace`, the database holding every event). `known` maps a step's label to SQL
     that runs instead of it, for a result the caller has already worked out."""
     set_variables(con, settings or AuditSettings())
     con.execute(sql_text("audit.schema", "outputs.sql"))
-    define_all_events(con)
+    define_all_events(con, workspace)
     for step in pre_steps():
         step(con)
     known = known or {}

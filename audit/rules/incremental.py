@@ -22,7 +22,8 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from audit.rules.engine import (
     set_variables,
 )
 from audit.rules.merge import DAYS, SCOPE, merge, period_tables, recompute_days
+from audit.rules.scratch import side_database
 
 AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code decides the audit's results
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
@@ -179,8 +181,9 @@ def run(
         reason += f"; daily figures of {days:,} days recomputed"
     elif mode == "full":
         run_audit(con, settings, progress=note)
-    for schema in (SCOPE, DAYS):  # after the merge's commit: a table dropped inside it cannot commit
-        con.execute(f"drop schema if exists {schema} cascade")
+    # after the merge's commit: a table dropped inside it cannot commit
+    _detach_scope(con)
+    con.execute(f"drop schema if exists {DAYS} cascade")
     if mode != "unchanged":
         _remember_audited(con, incremental=mode == "incremental")
     seconds = time.perf_counter() - started
@@ -206,25 +209,51 @@ def _remember_audited(con, incremental: bool) -> None:
     con.execute("insert into audited_events select event_ref from events")
 
 
+@contextmanager
+def _in_scope(con, workspace: str) -> Iterator[None]:
+    """Work in database SCOPE: new tables go there; the workspace's tables stay readable by name."""
+    con.execute("set search_path = ?", [f'{SCOPE}.main,"{workspace}".main'])
+    try:
+        yield
+    finally:
+        con.execute(f'use "{workspace}".main')
+
+
+def _attach_scope(con, events: int) -> None:
+    """Attach database SCOPE, where the scope is audited: in memory when its intermediates fit (nothing is
+    written to the workspace's file or checkpointed but the merged rows), else a file beside the workspace
+    (deleted when the audit ends)."""
+    _detach_scope(con)
+    con.execute(f"drop schema if exists {SCOPE} cascade")  # where versions before 0.2.4 audited the scope
+    path = side_database(con, events, ".scope")
+    con.execute(f"attach '{path or ':memory:'}' as {SCOPE}")
+
+
+def _detach_scope(con) -> None:
+    path = scalar(con, "select any_value(path) from duckdb_databases() where database_name = ?", [SCOPE])
+    con.execute(f"detach database if exists {SCOPE}")
+    if path:
+        for leftover in (Path(path), Path(f"{path}.wal")):
+            leftover.unlink(missing_ok=True)
+
+
 def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     """Build temp table scope_events (closed under shared keys); return its size."""
     note("finding the events to re-audit")
     set_variables(con, settings)
     define_all_events(con)
-    con.execute(f"drop schema if exists {SCOPE} cascade")
-    con.execute(f"create schema {SCOPE}")
-    con.execute(f"use {SCOPE}")
-    note("finding the events to re-audit: shared IPs")
     db = catalog(con)
-    try:  # the IPs of new server events recounted (macros first: the SQL uses strip_appendix)
-        con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
-        con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql").replace("{catalog}", db))
-        con.execute(sql_text("audit.rules.sql.stages", "62_shared_ips.sql"))
-    finally:
-        con.execute("use main")
-        define_all_events(con)
+    _attach_scope(con, 0)  # only the shared IPs of the new server events, small
+    note("finding the events to re-audit: shared IPs")
+    with _in_scope(con, db):  # the IPs of new server events recounted (the SQL uses strip_appendix)
+        try:
+            con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
+            con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql").replace("{catalog}", db))
+            con.execute(sql_text("audit.rules.sql.stages", "62_shared_ips.sql"))
+        finally:
+            define_all_events(con, db)
     con.execute(f"""create or replace temp table scope_new_shared_ips as
-        from {SCOPE}.stage_mq_shared_ips where ip in (select ip from scope_new_ips)
+        from {SCOPE}.main.stage_mq_shared_ips where ip in (select ip from scope_new_ips)
         union all
         from main.stage_mq_shared_ips as o
         anti join scope_new_ips as n on n.ip = o.ip""")
@@ -238,21 +267,18 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> i
     """Audit the scope in its own schema, merge its per-event rows into main, recompute the aggregates;
     return how many days' daily figures were recomputed."""
     drop_intermediate(con)
-    con.execute(f"drop schema if exists {SCOPE} cascade")
-    con.execute(f"create schema {SCOPE}")
-    con.execute(f"create table {SCOPE}.events as select * from events"
+    db = catalog(con)
+    _attach_scope(con, scalar(con, "select count(*) from scope_events"))
+    con.execute(f"create table {SCOPE}.main.events as select * from events"
                 " where rowid in (select row_id from scope_events)")
-    con.execute(f"use {SCOPE}")
-    try:  # the shared IPs are over every event: the scope run reuses the table _scope() worked out
-        audit_events(con, settings, note, known={SHARED_IPS_STEP: REUSE_SHARED_IPS})
-    finally:
-        con.execute("use main")
+    with _in_scope(con, db):  # the shared IPs are over every event: the scope run reuses _scope()'s table
+        audit_events(con, settings, note, known={SHARED_IPS_STEP: REUSE_SHARED_IPS}, workspace=db)
     note("merging the re-audited events")
     con.execute("begin transaction")
     try:
         kept = set(table_names(con))  # tables the workspace keeps; the scope's others are intermediate
         con.execute("create or replace temp table scope_days (day date)")
-        for table in table_names(con, SCOPE):
+        for table in table_names(con, "main", SCOPE):
             if table != "events" and table in kept:
                 merge(con, table)
         days = recompute_days(con, note)

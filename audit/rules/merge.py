@@ -1,7 +1,7 @@
 """Merging an incremental audit into the workspace: the scope's per-event rows replace the workspace's (by
 event, conversion or pair), and the daily tables are recomputed for the UTC days those rows fall on.
 
-The scope is audited in schema SCOPE (audit/rules/incremental.py); the daily metrics of the days it
+The scope is audited in database SCOPE (audit/rules/incremental.py); the daily metrics of the days it
 touches run in schema DAYS, where `events` and every per-event table with a `day` are views of those days.
 """
 
@@ -13,7 +13,7 @@ from audit.db import catalog, column_names, scalar, sql_text, table_names
 from audit.rules.compare import output_tables
 from audit.rules.engine import run_daily_metrics
 
-SCOPE = "audit_scope"  # schema where an incremental audit re-audits its scope
+SCOPE = "audit_scope"  # attached database where an incremental audit re-audits its scope
 DAYS = "audit_days"  # schema where it recomputes the daily tables of the days the scope touches
 # Stage tables computed over every event of the workspace (not per event): replaced, never merged.
 GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
@@ -73,8 +73,8 @@ def _scope_rows(cols: set[str], in_scope: str) -> str | None:
 
 def merge(con, table: str) -> None:
     """Replace the scope's rows of one kept table in main with the scope run's rows."""
-    cols = column_names(con, SCOPE, table)
-    src, dst = f"{SCOPE}.{table}", f"main.{table}"
+    cols = column_names(con, "main", table, SCOPE)
+    src, dst = f"{SCOPE}.main.{table}", f"main.{table}"
     in_scope = "in (select event_ref from scope_events)"
     if table in GLOBAL_TABLES:
         con.execute(f"delete from {dst}")

@@ -42,6 +42,20 @@ def scratch_path(workspace: Path) -> Path:
     return Path(folder) / name if folder else workspace.with_name(name)
 
 
+def fits_in_memory(con, events: int) -> bool:
+    """Whether the intermediates of an audit of this many events fit under the memory limit."""
+    return events * BYTES_PER_EVENT <= memory_limit_bytes(con)
+
+
+def side_database(con, events: int, suffix: str) -> Path | None:
+    """Where a database of work on this many events goes: None (in memory) when it fits, or when the
+    workspace is in memory itself; else the file <workspace><suffix> beside it (or in CAPI_AUDIT_TEMP_DIR)."""
+    workspace = workspace_path(con)
+    if workspace is None or fits_in_memory(con, events):
+        return None
+    return scratch_path(workspace).with_name(f"{workspace.name}{suffix}")
+
+
 class Intermediates:
     """Decides where the intermediates go and rewrites the stages' SQL to put them there.
 
@@ -51,11 +65,9 @@ class Intermediates:
 
     def __init__(self, con, events: int, keep: bool = False) -> None:
         self.con = con
-        workspace = workspace_path(con)
-        fits = events * BYTES_PER_EVENT <= memory_limit_bytes(con)
         # kept intermediates (tests, profiling) stay readable after the audit: temp tables
-        self.scratch = None if keep or fits or workspace is None else scratch_path(workspace)
-        self.schema = con.execute("select current_schema()").fetchone()[0]
+        self.scratch = None if keep else side_database(con, events, ".scratch")
+        self.database, self.schema = con.execute("select current_database(), current_schema()").fetchone()
         self._search_path = ""
 
     @property
@@ -83,7 +95,10 @@ class Intermediates:
         self.scratch.parent.mkdir(parents=True, exist_ok=True)
         self.con.execute(f"attach '{self.scratch}' as {SCRATCH}")
         self.con.execute(f"create schema if not exists {SCRATCH}.{self.schema}")
-        self.con.execute("set search_path = ?", [f"{self.schema},{SCRATCH}.{self.schema}"])
+        # the current schema first (new tables go there), then the scratch file, then what was searched
+        path = f'"{self.database}".{self.schema},{SCRATCH}.{self.schema}'
+        path = f"{path},{self._search_path}" if self._search_path else path
+        self.con.execute("set search_path = ?", [path])
         return self
 
     def __exit__(self, exc_type, *_exc) -> None:
