@@ -25,12 +25,20 @@ def one_join(con) -> bool | None:
     return con.execute("select getvariable('value_checks_one_join')").fetchone()[0]
 
 
+def keep_value_checks(con) -> None:
+    """Table kept_value_checks: the rows stage 60's four statements wrote (an intermediate, dropped after the
+    rules), made again by the same statements with the same variables."""
+    con.execute("create table kept_value_checks as from mq_value_rows(0) union all from mq_value_rows(1)"
+                " union all from mq_value_rows(2, value_half := 0) union all from mq_value_rows(2, value_half := 1)")
+
+
 def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypatch):
     con = loaded(tmp_path / "memory.duckdb")
     run_audit(con)
     assert one_join(con) is True  # the sample fits in memory: one join
+    keep_value_checks(con)
     parts = con.execute("select list(distinct value_id % 3 order by value_id % 3), count(*),"
-                        " count(distinct value_id) from stage_mq_value_checks").fetchone()
+                        " count(distinct value_id) from kept_value_checks").fetchone()
     assert parts[0] == [0, 1, 2], "the sample has values of every part"
     assert parts[1] == parts[2] > 0, "value ids are unique"
     con.close()
@@ -39,8 +47,9 @@ def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypat
     con = loaded(tmp_path / "parts.duckdb")
     run_audit(con)
     assert one_join(con) is False
+    keep_value_checks(con)
     con.close()
-    tables = ["stage_mq_value_checks", *output_tables()]
+    tables = ["kept_value_checks", "stage_mq_value_facts", *output_tables()]
     assert differences(tmp_path / "memory.duckdb", tmp_path / "parts.duckdb", tables) == {}
 
 
@@ -59,3 +68,23 @@ def test_in_one_join_the_first_statement_takes_every_part_and_the_others_nothing
     assert counts() == [total, 0, 0]
     con.execute("reset variable value_checks_one_join")  # not set (a stage run on its own): three parts
     assert counts() == three
+
+
+def test_value_checks_view_gives_the_audits_rows_in_a_new_connection(tmp_path):
+    """The workspace keeps the per-value facts and a view: a new connection (no audit variables set) sees
+    the rows the audit's rules read, fbc timing checks included (their settings are written into the view)."""
+    con = loaded(tmp_path / "w.duckdb")
+    run_audit(con)
+    keep_value_checks(con)
+    con.close()
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    assert con.execute("select getvariable('fbc_max_age_days')").fetchone()[0] is None
+    stale, after = con.execute("select count(*) filter (fbc_stale), count(*) filter (fbc_after_event)"
+                               " from value_checks").fetchone()
+    assert stale > 0 and after > 0, "the sample has stale and future fbc clicks"
+    cols = "* exclude (value_id)"
+    for a, b in (("value_checks", "kept_value_checks"), ("kept_value_checks", "value_checks")):
+        assert con.execute(f"select count(*) from (select {cols} from {a} except all"
+                           f" select {cols} from {b})").fetchone()[0] == 0
+    assert "stage_mq_value_checks" not in {t for (t,) in con.execute("show tables").fetchall()}
+    con.close()

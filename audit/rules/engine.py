@@ -64,9 +64,10 @@ REPEAT = re.compile(r"^-- repeat: (?P<table>\w+) max (?P<rounds>\d+)")
 STAGE_NAME = re.compile(r"\bstage_\w+")
 DAILY_METRICS, PERIOD_METRICS = "sql", "period_sql"  # folders of audit/metrics: per UTC day, whole period
 METRICS = (DAILY_METRICS, PERIOD_METRICS)
-# Stage tables an audit keeps in the workspace: the value checks and lookups docs/match_quality.md shows
-# analysts, the shared IPs the next incremental audit compares with, plus whatever the metrics read.
-DOCUMENTED_STAGES = frozenset({"stage_mq_value_checks", "stage_mq_ip_classes", "stage_mq_user_agents",
+# Stage tables an audit keeps in the workspace: the per-value facts (the value_checks view reads them) and
+# lookups docs/match_quality.md shows analysts, the shared IPs the next incremental audit compares with,
+# plus whatever the metrics read.
+DOCUMENTED_STAGES = frozenset({"stage_mq_value_facts", "stage_mq_ip_classes", "stage_mq_user_agents",
                                "stage_mq_shared_ips"})
 
 
@@ -215,6 +216,15 @@ def audit_events(
             run_stage(con, place.sql(text))
             for table in done_with.get(i, []):
                 place.drop(table)
+    define_value_checks_view(con)
+
+
+def define_value_checks_view(con) -> None:
+    """The value_checks view (value_checks_view.sql) with this audit's fbc settings written into it."""
+    skew, age = con.execute(
+        "select getvariable('clock_skew_minutes'), getvariable('fbc_max_age_days')").fetchone()
+    con.execute(sql_text("audit.rules.sql", "value_checks_view.sql").format(
+        clock_skew_minutes=float(skew), fbc_max_age_days=float(age)))
 
 
 def set_join_parts(con, place: Intermediates) -> None:

@@ -88,8 +88,4 @@ def merge(con, table: str) -> None:
     else:  # a lookup over distinct values: add the values it did not have
         con.execute(f"insert into {dst} select * from {src} except select * from {dst}")
         return
-    if "value_id" in cols:  # numbered from 1 in each run: keep the ids unique after the merge
-        offset = scalar(con, f"select coalesce(max(value_id), 0) from {dst}")
-        con.execute(f"insert into {dst} select * replace (value_id + {int(offset)} as value_id) from {src}")
-        return
     con.execute(f"insert into {dst} select * from {src}")

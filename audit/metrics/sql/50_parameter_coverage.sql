@@ -1,6 +1,6 @@
 -- parameter_coverage_daily: per dataset x event name x channel x parameter x UTC day of the event, how many
 -- production events carry the parameter (present) and how many carry a usable value (valid: see
--- stage_mq_value_checks.valid, plus a server IP shared by many users counts as not valid). The all-period
+-- value_checks.valid, plus a server IP shared by many users counts as not valid). The all-period
 -- table, parameter_coverage, sums these rows (audit/metrics/period_sql/), so both always agree.
 insert into parameter_coverage_daily
 with event_groups as (

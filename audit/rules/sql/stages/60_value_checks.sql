@@ -1,5 +1,6 @@
 -- Match-quality stage 3: every customer-information value checked once. Rules and coverage read this table,
--- so "valid" means the same everywhere. Values carrying a decodable builder suffix are judged without it.
+-- so "valid" means the same everywhere (analysts: the value_checks view gives the same rows). Values
+-- carrying a decodable builder suffix are judged without it.
 -- Checks of the value alone run once per distinct value; only fbc timing and the landing-page click id
 -- depend on the event.
 -- The per-value checks are done first (their memory freed), then joined to every value sent: in one join
@@ -9,7 +10,7 @@
 -- (benchmarks/run_stage.py on that workspace); in three parts it passes. One join reads the events once
 -- instead of three times. Each part joins the facts of its own parameters only (a hash table of every
 -- distinct value's facts ran out of memory at 1 M events a side under a 200 MB limit).
-create or replace temp table stage_mq_value_facts as
+create or replace table stage_mq_value_facts as
 with distinct_values as (
     -- the distinct values of each field, read column by column (the same set as the distinct kind,
     -- parameter, part and value of mq_values_sent(), without unnesting every event's 15 fields)
@@ -102,22 +103,27 @@ value_checks as (
 )
 from value_checks;
 
-create or replace temp macro mq_value_rows(value_part, value_half := null) as table
+-- The value checks of the values sent (value_part NULL: every part, for the value_checks view). A persistent
+-- macro: the workspace's value_checks view (audit/rules/sql/value_checks_view.sql) calls it with the
+-- audit's fbc settings, which a new connection has no variables for.
+create or replace macro mq_value_rows(
+    value_part, value_half := null, clock_skew_minutes := null, fbc_max_age_days := null
+) as table
 with values_sent as (
     select value_id * 3 + part as value_id, event_ref, channel, event_time, parameter, kind, value,
         hashed_on_load, url_click_id
     from mq_values_sent()
     -- one join: part 0's statement takes every value and parts 1 and 2 select nothing
-    where case when coalesce(getvariable('value_checks_one_join'), false) then value_part = 0
-               else part = value_part end
+    where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
+                                      then value_part = 0 else part = value_part end)
       -- value_half 0 or 1: half of the part's values (by value id), NULL: all of them
       and (value_half is null or value_id % 2 = value_half)
 ),
 facts as (
     -- the facts of the same values (the same condition, on the facts' part)
     from stage_mq_value_facts
-    where case when coalesce(getvariable('value_checks_one_join'), false) then value_part = 0
-               else part = value_part end
+    where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
+                                      then value_part = 0 else part = value_part end)
 ),
 checked as (
     select
@@ -142,11 +148,13 @@ checked as (
         v.url_click_id,
         click_id_alteration(c.click_id, v.url_click_id)               as url_click_id_alteration,
         coalesce(
-            c.cookie_created > v.event_time + to_minutes(cast(getvariable('clock_skew_minutes') as bigint)),
+            c.cookie_created > v.event_time
+                + to_minutes(cast(coalesce(clock_skew_minutes, getvariable('clock_skew_minutes')) as bigint)),
             false
         )                                                             as fbc_after_event,
         coalesce(
-            v.event_time - c.cookie_created > to_days(cast(getvariable('fbc_max_age_days') as integer)),
+            v.event_time - c.cookie_created
+                > to_days(cast(coalesce(fbc_max_age_days, getvariable('fbc_max_age_days')) as integer)),
             false
         )                                                             as fbc_stale,
         c.fbp_ok,
@@ -175,7 +183,9 @@ from checked as c;
 -- each parameter in the part 55_values.sql gives it, or all in the first statement when one join fits
 -- (value_id is the same either way, and unique: n * 3 + part). Part 2 (IP addresses and user agents, the
 -- longest values) in two halves: in one statement it ran out of memory at 1 M events a side under 200 MB.
-create or replace table stage_mq_value_checks as from mq_value_rows(0);
+-- An intermediate (one row per value sent, 28 columns: writing it to the workspace file was most of this
+-- stage's time); the workspace keeps the per-value facts and the value_checks view instead.
+create or replace temp table stage_mq_value_checks as from mq_value_rows(0);
 insert into stage_mq_value_checks from mq_value_rows(1);
 insert into stage_mq_value_checks from mq_value_rows(2, value_half := 0);
 insert into stage_mq_value_checks from mq_value_rows(2, value_half := 1);
