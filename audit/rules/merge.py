@@ -15,8 +15,12 @@ from audit.rules.engine import run_daily_metrics
 
 SCOPE = "audit_scope"  # attached database where an incremental audit re-audits its scope
 DAYS = "audit_days"  # schema where it recomputes the daily tables of the days the scope touches
-# Stage tables computed over every event of the workspace (not per event): replaced, never merged.
-GLOBAL_TABLES = frozenset({"stage_mq_shared_ips"})
+# Stage tables over every event of the workspace, recounted by the scope run for some keys only:
+# (key column, temp table of the recounted keys); their rows replace the workspace's for those keys.
+RECOUNTED = {"stage_mq_shared_ips": ("ip", "scope_new_ips")}
+# Lookups over distinct values, one row per key: the scope's rows for keys the workspace lacks are added.
+LOOKUP_KEYS = {"stage_mq_value_facts": ("parameter", "value"), "stage_mq_ip_classes": ("client_ip_address",),
+               "stage_mq_user_agents": ("client_user_agent",)}
 PER_EVENT_OUTPUTS = frozenset({"findings", "event_pairs"})
 
 
@@ -76,16 +80,23 @@ def merge(con, table: str) -> None:
     cols = column_names(con, "main", table, SCOPE)
     src, dst = f"{SCOPE}.main.{table}", f"main.{table}"
     in_scope = "in (select event_ref from scope_events)"
-    if table in GLOBAL_TABLES:
-        con.execute(f"delete from {dst}")
-    elif rows := _scope_rows(cols, in_scope):
+    if table in RECOUNTED:
+        key, keys = RECOUNTED[table]
+        con.execute(f"delete from {dst} where {key} in (select {key} from {keys})")
+        con.execute(f"insert into {dst} select * from {src} where {key} in (select {key} from {keys})")
+        return
+    if rows := _scope_rows(cols, in_scope):
         if "day" in cols:  # the days of the rows replaced and added: their daily figures are recomputed
             con.execute(f"insert into scope_days select distinct coalesce(day, date '-infinity') from {dst}"
                         f" where {rows} union select distinct coalesce(day, date '-infinity') from {src}")
         con.execute(f"delete from {dst} where {rows}")
     elif table in output_tables():
         return  # an aggregate: recomputed from the merged per-event tables
-    else:  # a lookup over distinct values: add the values it did not have
+    elif keys := LOOKUP_KEYS.get(table):  # a lookup over distinct values: add the values it did not have
+        same = " and ".join(f"s.{k} is not distinct from d.{k}" for k in keys)
+        con.execute(f"insert into {dst} select s.* from {src} as s anti join {dst} as d on {same}")
+        return
+    else:  # any other lookup: add the rows it did not have
         con.execute(f"insert into {dst} select * from {src} except select * from {dst}")
         return
     con.execute(f"insert into {dst} select * from {src}")
