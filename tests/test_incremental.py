@@ -69,8 +69,10 @@ def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_
     days = con.execute("select count(distinct day) from dedup_daily").fetchone()[0]
     assert 0 < second.days_recomputed < days  # the other days kept their daily figures
     con.execute(f"attach '{full}' as full_db (read_only)")
-    # only new IPs were recounted; the new values' facts were added; the analysts' view of every value
-    for table in ("stage_mq_shared_ips", "stage_mq_value_facts", "value_checks"):
+    # only new IPs were recounted; the new values' facts and classes were added (the scope reused the
+    # classes the workspace had); the analysts' view of every value
+    for table in ("stage_mq_shared_ips", "stage_mq_value_facts", "stage_mq_ip_classes",
+                  "stage_mq_user_agents", "value_checks"):
         rows = f"select * exclude (value_id) from {table}" if table == "value_checks" else f"from {table}"
         other = rows.replace(f"from {table}", f"from full_db.{table}")
         for a, b in ((rows, other), (other, rows)):

@@ -29,7 +29,8 @@ def keep_value_checks(con) -> None:
     """Table kept_value_checks: the rows stage 60's four statements wrote (an intermediate, dropped after the
     rules), made again by the same statements with the same variables."""
     con.execute("create table kept_value_checks as from mq_value_rows(0) union all from mq_value_rows(1)"
-                " union all from mq_value_rows(2, value_half := 0) union all from mq_value_rows(2, value_half := 1)")
+                " union all from mq_value_rows(2, value_half := 0)"
+                " union all from mq_value_rows(2, value_half := 1)")
 
 
 def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypatch):

@@ -60,6 +60,7 @@ join events as e on e.event_ref = r.event_ref
 """
 
 PostStep = Callable[[object], None]
+PreStep = Callable[[object, str | None], None]  # (connection, database whose lookups may be reused)
 REPEAT = re.compile(r"^-- repeat: (?P<table>\w+) max (?P<rounds>\d+)")
 STAGE_NAME = re.compile(r"\bstage_\w+")
 DAILY_METRICS, PERIOD_METRICS = "sql", "period_sql"  # folders of audit/metrics: per UTC day, whole period
@@ -98,7 +99,7 @@ def rule_sql(area: str, rule_id: str) -> str | None:
     return text.strip().rstrip(";")
 
 
-def pre_steps() -> list[PostStep]:
+def pre_steps() -> list[PreStep]:
     """Python steps before the stages: lookup tables over distinct values (IP and user-agent classes)."""
     from audit.rules.lookups import write_lookups
 
@@ -195,14 +196,15 @@ def audit_events(
     """The per-event part of the audit: fresh output tables, lookups, stages, every rule's findings.
 
     Reads `events` as the search path resolves it: the workspace's table, or the subset an incremental
-    audit puts in a database of its own (see audit/rules/incremental.py), whose `all_events` must still be
-    the workspace's (`workspace`, the database holding every event). `known` maps a step's label to SQL
-    that runs instead of it, for a result the caller has already worked out."""
+    audit puts in a database of its own (see audit/rules/incremental.py). That run names the workspace
+    (`workspace`, the database holding every event): `all_events` stays the workspace's, and the lookups
+    reuse the classes the workspace already holds. `known` maps a step's label to SQL that runs instead
+    of it, for a result the caller has already worked out."""
     set_variables(con, settings or AuditSettings())
     con.execute(sql_text("audit.schema", "outputs.sql"))
     define_all_events(con, workspace)
-    for step in pre_steps():
-        step(con)
+    for step in pre_steps():  # an incremental audit's scope reuses the workspace's lookups
+        step(con, workspace)
     known = known or {}
     steps = [(label, known.get(label, text)) for label, text in audit_steps()]
     if unknown := set(known) - {label for label, _ in steps}:

@@ -98,11 +98,13 @@ def write_send_timing(con) -> None:
         con.executemany("insert into stage_mq_send_timing values (?, ?, ?, ?)", rows)
 
 
-def write_ip_classes(con) -> None:
-    """stage_mq_ip_classes: one row per distinct IP as sent (after the builder suffix is stripped)."""
+def write_ip_classes(con, known: str | None = None) -> None:
+    """stage_mq_ip_classes: one row per distinct IP as sent (after the builder suffix is stripped).
+    `known`: a database whose table of the same name this code filled; its rows are reused."""
     values = con.execute(
         "select distinct client_ip_address, strip_appendix(trim(client_ip_address)) from events"
         " where coalesce(trim(client_ip_address), '') <> ''"
+        + _unknown("stage_mq_ip_classes", "client_ip_address", known)
     ).fetchall()
     classes = [ip_class(ip) for _raw, ip in values]
     columns = {
@@ -112,12 +114,15 @@ def write_ip_classes(con) -> None:
         "ip_class": ("varchar", [c for _v, c in classes]),
     }
     write_table(con, "stage_mq_ip_classes", columns)
+    _add_known(con, "stage_mq_ip_classes", "client_ip_address", known)
 
 
-def write_user_agents(con) -> None:
-    """stage_mq_user_agents: one row per distinct user agent with its family and kind."""
+def write_user_agents(con, known: str | None = None) -> None:
+    """stage_mq_user_agents: one row per distinct user agent with its family and kind (`known`: as for
+    write_ip_classes)."""
     values = con.execute(
         "select distinct client_user_agent from events where coalesce(trim(client_user_agent), '') <> ''"
+        + _unknown("stage_mq_user_agents", "client_user_agent", known)
     ).fetchall()
     classes = [user_agent_class(ua) for (ua,) in values]
     columns = {
@@ -126,11 +131,28 @@ def write_user_agents(con) -> None:
         "kind": ("varchar", [k for _f, k in classes]),
     }
     write_table(con, "stage_mq_user_agents", columns)
+    _add_known(con, "stage_mq_user_agents", "client_user_agent", known)
 
 
-def write_lookups(con) -> None:
-    """Define the shared SQL macros, then write every lookup table the stages and rules read."""
+def _unknown(table: str, key: str, known: str | None) -> str:
+    """SQL condition: the value is not in `known`'s table yet (nothing when there is no such database)."""
+    if not known:
+        return ""
+    return f' and {key} not in (select {key} from "{known}".main.{table} where {key} is not null)'
+
+
+def _add_known(con, table: str, key: str, known: str | None) -> None:
+    """Add `known`'s rows for the values the events carry (classified by the same code: same results)."""
+    if known:
+        con.execute(f'insert into {table} select * from "{known}".main.{table}'
+                    f" where {key} in (select {key} from events)")
+
+
+def write_lookups(con, known: str | None = None) -> None:
+    """Define the shared SQL macros, then write every lookup table the stages and rules read. `known`: the
+    workspace database when an incremental audit re-audits part of it (its lookups came from this code,
+    the audit's fingerprint says so): the classes of values it has already seen are reused."""
     con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
     write_send_timing(con)
-    write_ip_classes(con)
-    write_user_agents(con)
+    write_ip_classes(con, known)
+    write_user_agents(con, known)
