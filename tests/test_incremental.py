@@ -107,14 +107,45 @@ def test_two_days_appended_one_after_the_other_match_a_full_audit(generated, tmp
 
 
 def test_incremental_audit_with_intermediates_in_a_scratch_file(generated, tmp_path, monkeypatch):
-    """The scope's stages (in their own schema) put intermediates in the scratch file as well."""
+    """When nothing fits in memory the scope is audited in a file beside the workspace, its intermediates
+    in that file's scratch file; both are deleted afterwards and the results are the same."""
     full = tmp_path / "full.duckdb"
     _full(generated, full)
     monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits in memory
+    places = []
+    real = incremental.side_database
+
+    def spy(con, events, suffix):
+        places.append(real(con, events, suffix))
+        return places[-1]
+
+    monkeypatch.setattr(incremental, "side_database", spy)
     _first, second = _append_last_day(generated, tmp_path / "inc.duckdb")
     assert second.mode == "incremental", second.reason
-    assert not (tmp_path / "inc.duckdb.scratch").exists()
+    assert tmp_path / "inc.duckdb.scope" in places
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full.duckdb", "inc.duckdb"]
     assert differences(full, tmp_path / "inc.duckdb") == {}
+
+
+def test_the_scope_is_audited_in_memory_and_leaves_nothing_behind(generated, tmp_path):
+    """No scope file, no extra schema in the workspace, no database left attached to the connection."""
+    db = tmp_path / "inc.duckdb"
+    shutil.copyfile(generated, db)
+    con = connect(db)
+    last = con.execute(f"select max({RECEIVED}) from events").fetchone()[0]
+    con.execute(f"create temp table held as from events where {RECEIVED} >= ? - interval 1 day", [last])
+    con.execute("delete from events where event_ref in (select event_ref from held)")
+    incremental.run(con)
+    con.execute("insert into events select * from held")
+    second = incremental.run(con)
+    schemas = {s for (s,) in con.execute("select schema_name from duckdb_schemas()"
+                                         " where database_name = current_database()").fetchall()}
+    databases = {d for (d,) in con.execute("select database_name from duckdb_databases()"
+                                           " where not internal").fetchall()}
+    con.close()
+    assert second.mode == "incremental", second.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inc.duckdb"]
+    assert schemas == {"main"} and databases == {"inc"}
 
 
 def test_nothing_new_changes_nothing(generated, tmp_path):

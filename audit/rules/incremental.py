@@ -9,8 +9,9 @@ How it stays exact (the tests compare it with a full audit on generated data):
    scope, or a customer key (external_id, e-mail, fbp) within the evidence band of time
    (audit/rules/sql/incremental/). Pairing and every rule only relate events through these keys, so
    events outside the scope keep the results they had.
-3. The per-event part of the audit (stages and rules) runs on the scope alone, in a schema of its own;
-   its rows replace the scope's rows in main's per-event tables (by event_ref, conversion or pair).
+3. The per-event part of the audit (stages and rules) runs on the scope alone, in an attached database of
+   its own (in memory when it fits: nothing is written to the workspace file but the merged rows); its
+   rows replace the scope's rows in main's per-event tables (by event_ref, conversion or pair).
 4. Aggregates are recomputed from the merged per-event tables: the daily tables only for the UTC days
    whose rows the re-audit changed (audit/rules/sql/scope_days.sql), the all-period tables (coverage,
    match quality) from the daily ones.
@@ -264,7 +265,7 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
 
 
 def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
-    """Audit the scope in its own schema, merge its per-event rows into main, recompute the aggregates;
+    """Audit the scope in its own database, merge its per-event rows into main, recompute the aggregates;
     return how many days' daily figures were recomputed."""
     drop_intermediate(con)
     db = catalog(con)
