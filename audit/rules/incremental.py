@@ -185,8 +185,8 @@ def run(
     # after the merge's commit: a table dropped inside it cannot commit
     _detach_scope(con)
     con.execute(f"drop schema if exists {DAYS} cascade")
-    if mode != "unchanged":
-        _remember_audited(con, incremental=mode == "incremental")
+    if mode == "full":  # an incremental audit records them in its merge's transaction
+        _remember_audited(con, incremental=False)
     seconds = time.perf_counter() - started
     con.execute("delete from audit_runs where mode = ?", [STARTED])
     con.execute(
@@ -286,6 +286,7 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> i
         for table in period_tables(con):
             con.execute(f"delete from main.{table}")
         run_period_metrics(con, note)
+        _remember_audited(con, incremental=True)  # one commit, one checkpoint for all it writes
         con.execute("commit")
     except Exception:
         con.execute("rollback")
