@@ -73,13 +73,11 @@ def test_appending_a_day_re_audits_part_and_matches_a_full_audit(generated, tmp_
     # classes the workspace had); the analysts' view of every value
     for table in ("stage_mq_shared_ips", "stage_mq_value_facts", "stage_mq_ip_classes",
                   "stage_mq_user_agents", "value_checks"):
-        rows = f"select * exclude (value_id) from {table}" if table == "value_checks" else f"from {table}"
+        rows = f"from {table}"
         other = rows.replace(f"from {table}", f"from full_db.{table}")
         for a, b in ((rows, other), (other, rows)):
             assert con.execute(f"select count(*) from ({a} except all {b})").fetchone()[0] == 0, table
-    ids, distinct = con.execute("select count(*), count(distinct value_id) from value_checks").fetchone()
     con.close()
-    assert ids == distinct > 0
 
 
 def test_two_days_appended_one_after_the_other_match_a_full_audit(generated, tmp_path):

@@ -1,6 +1,6 @@
 """Value checks: one join of every value sent when the intermediates fit in memory, three parts otherwise.
 
-Either way the rows of stage_mq_value_checks (value ids included) and every audit output are the same."""
+Either way the rows of stage_mq_value_checks and every audit output are the same."""
 
 from pathlib import Path
 
@@ -38,10 +38,10 @@ def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypat
     run_audit(con)
     assert one_join(con) is True  # the sample fits in memory: one join
     keep_value_checks(con)
-    parts = con.execute("select list(distinct value_id % 3 order by value_id % 3), count(*),"
-                        " count(distinct value_id) from kept_value_checks").fetchone()
-    assert parts[0] == [0, 1, 2], "the sample has values of every part"
-    assert parts[1] == parts[2] > 0, "value ids are unique"
+    kinds, rows = con.execute(
+        "select list(distinct kind order by kind), count(*) from kept_value_checks").fetchone()
+    assert kinds == ["external_id", "fbc", "fbp", "hashed", "ip", "ua"], "the sample has values of every part"
+    assert rows == con.execute("select count(*) from mq_values_sent()").fetchone()[0]
     con.close()
 
     monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits: scratch file, three parts
@@ -83,7 +83,7 @@ def test_value_checks_view_gives_the_audits_rows_in_a_new_connection(tmp_path):
     stale, after = con.execute("select count(*) filter (fbc_stale), count(*) filter (fbc_after_event)"
                                " from value_checks").fetchone()
     assert stale > 0 and after > 0, "the sample has stale and future fbc clicks"
-    cols = "* exclude (value_id)"
+    cols = "*"
     for a, b in (("value_checks", "kept_value_checks"), ("kept_value_checks", "value_checks")):
         assert con.execute(f"select count(*) from (select {cols} from {a} except all"
                            f" select {cols} from {b})").fetchone()[0] == 0

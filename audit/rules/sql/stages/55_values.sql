@@ -2,7 +2,9 @@
 -- unnested, NULLs dropped), with what stage 3 needs of its event (channel, time, whether the loader hashed
 -- the field, the landing URL's fbclid for fbc) so it never joins events again.
 -- kind: hashed (Meta wants SHA-256), external_id, fbc, fbp, ip, ua. part: which of stage 3's three joins
--- checks the value when it joins in three parts (0, 1 or 2; each parameter in one; part of value ids).
+-- checks the value when it joins in three parts (0, 1 or 2; each parameter in one). No row number: a window
+-- over every value would keep a filter (the value_checks view's `where event_ref = ...`) from reaching
+-- the events.
 -- A table macro, not a table: writing millions of rows to disk costs more than reading the events again.
 drop table if exists stage_mq_values;
 
@@ -32,10 +34,7 @@ all_values as (
         parameter, kind, part, unnest(vals) as value
     from fields
 )
--- value_id only has to be unique: numbering in scan order avoids a sort of every value (out of memory
--- at 10 M events a side under a 3 GB limit with the sort)
 select
-    row_number() over ()                                              as value_id,
     event_ref,
     channel,
     event_time,

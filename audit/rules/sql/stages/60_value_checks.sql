@@ -110,14 +110,13 @@ create or replace macro mq_value_rows(
     value_part, value_half := null, clock_skew_minutes := null, fbc_max_age_days := null
 ) as table
 with values_sent as (
-    select value_id * 3 + part as value_id, event_ref, channel, event_time, parameter, kind, value,
-        hashed_on_load, url_click_id
+    select event_ref, channel, event_time, parameter, kind, value, hashed_on_load, url_click_id
     from mq_values_sent()
     -- one join: part 0's statement takes every value and parts 1 and 2 select nothing
     where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
                                       then value_part = 0 else part = value_part end)
-      -- value_half 0 or 1: half of the part's values (by value id), NULL: all of them
-      and (value_half is null or value_id % 2 = value_half)
+      -- value_half 0 or 1: half of the part's values (by a hash of the value sent), NULL: all of them
+      and (value_half is null or hash(event_ref, parameter, value) % 2 = value_half)
 ),
 facts as (
     -- the facts of the same values (the same condition, on the facts' part)
@@ -127,7 +126,6 @@ facts as (
 ),
 checked as (
     select
-        v.value_id,
         v.event_ref,
         v.channel,
         v.event_time,
@@ -181,7 +179,7 @@ select
 from checked as c;
 
 -- each parameter in the part 55_values.sql gives it, or all in the first statement when one join fits
--- (value_id is the same either way, and unique: n * 3 + part). Part 2 (IP addresses and user agents, the
+-- (the same rows either way). Part 2 (IP addresses and user agents, the
 -- longest values) in two halves: in one statement it ran out of memory at 1 M events a side under 200 MB.
 -- An intermediate (one row per value sent, 28 columns: writing it to the workspace file was most of this
 -- stage's time); the workspace keeps the per-value facts and the value_checks view instead.
