@@ -2,6 +2,7 @@
 
 Either way the rows of stage_mq_value_checks and every audit output are the same."""
 
+import json
 from pathlib import Path
 
 from audit.db import connect
@@ -89,3 +90,25 @@ def test_value_checks_view_gives_the_audits_rows_in_a_new_connection(tmp_path):
                            f" select {cols} from {b})").fetchone()[0] == 0
     assert "stage_mq_value_checks" not in {t for (t,) in con.execute("show tables").fetchall()}
     con.close()
+
+
+def test_a_filter_on_event_ref_reaches_the_events_scan(tmp_path):
+    """One event's value checks must not check every value sent first (a row number over all values did
+    that: 0.96 s instead of 0.08 s for one event at 1 M a side)."""
+    con = loaded(tmp_path / "w.duckdb")
+    run_audit(con)
+    ref = con.execute("select event_ref from events where fbc is not null limit 1").fetchone()[0]
+    plan = json.loads(con.execute(
+        "explain (format json) select * from value_checks where event_ref = ?", [ref]).fetchall()[0][1])
+    scans = [n["extra_info"] for n in _nodes(plan) if n.get("name") == "SEQ_SCAN"
+             and str(n.get("extra_info", {}).get("Table", "")).endswith(".events")]
+    assert scans and all(ref in str(s.get("Filters", "")) for s in scans), scans
+    assert con.execute("select count(*) from value_checks where event_ref = ?", [ref]).fetchone()[0] > 0
+    con.close()
+
+
+def _nodes(plan):
+    """Every node of a JSON query plan."""
+    for node in plan if isinstance(plan, list) else [plan]:
+        yield node
+        yield from _nodes(node.get("children", []))
