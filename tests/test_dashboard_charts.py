@@ -58,6 +58,16 @@ def test_empty_input_gives_a_figure_with_a_message():
     assert not fig.data and "Nothing to show" in fig.layout.annotations[0].text
 
 
+def test_emq_goal_is_in_the_legend_not_written_over_the_bars():
+    rows = [{"event_name": "AddToCart", "channel": "capi", "estimated_emq": 5.8},
+            {"event_name": "Lead", "channel": "pixel", "estimated_emq": 9.1}]
+    for fig in (charts.match_quality(rows),
+                charts.whatif([{"channel": "capi", "current": 5.8, "projected": 7.0}])):
+        assert "Meta's goal 6.0" in [t.name for t in fig.data]
+        assert not fig.layout.annotations, "a label on the goal line covers the first bars' values"
+        assert [s.y0 for s in fig.layout.shapes] == [6.0]
+
+
 def test_coverage_heatmap_keeps_one_channel():
     rows = [{"event_name": "Lead", "channel": c, "parameter": "em", "valid_share": v, "present_share": 1.0}
             for c, v in (("capi", 0.5), ("pixel", 0.9))]

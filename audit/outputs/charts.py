@@ -154,9 +154,16 @@ def match_quality(table: Any, goal: float = 6.0) -> go.Figure:
         shown = [n for n in names if by_name.get(n) is not None]
         fig.add_bar(x=shown, y=[by_name[n] for n in shown], name=CHANNEL_LABELS[ch],
                     marker_color=CHANNEL_COLOURS[ch], texttemplate="%{y:.1f}", textposition="outside")
-    fig.add_hline(y=goal, line_dash="dash", line_color="#2ca02c", annotation_text=f"Meta's goal {goal:.1f}",
-                  annotation_position="bottom left")
+    _goal_line(fig, goal)
     return _layout(fig, title, barmode="group", yaxis={"range": [0, 10.5], "title": "estimated EMQ (0-10)"})
+
+
+def _goal_line(fig: go.Figure, goal: float) -> None:
+    """Meta's recommended EMQ as a dashed line, named in the legend (a label on the line itself sat on top
+    of the first bars' values)."""
+    fig.add_hline(y=goal, line_dash="dash", line_color="#2ca02c")
+    fig.add_scatter(x=[None], y=[None], mode="lines", name=f"Meta's goal {goal:.1f}",
+                    line={"dash": "dash", "color": "#2ca02c"})
 
 
 def emq_drivers(drivers: dict[str, float], title: str = "What makes up the estimate") -> go.Figure:
@@ -181,8 +188,7 @@ def whatif(results: list[dict]) -> go.Figure:
                 texttemplate="%{y:.1f}", textposition="outside")
     fig.add_bar(x=labels, y=[r["projected"] for r in results], name="with your changes",
                 marker_color="#3182bd", texttemplate="%{y:.1f}", textposition="outside")
-    fig.add_hline(y=6.0, line_dash="dash", line_color="#2ca02c", annotation_text="Meta's goal 6.0",
-                  annotation_position="bottom left")
+    _goal_line(fig, 6.0)
     return _layout(fig, title, barmode="group", yaxis={"range": [0, 10.5], "title": "estimated EMQ"})
 
 
