@@ -40,8 +40,9 @@ def _full(src, dst, settings=None):
     return run
 
 
-def _append_last_day(src, dst, settings=None):
-    """Audit all but the last day, put the last day back, audit again; return both runs."""
+def _append_last_day(src, dst, settings=None, look=None):
+    """Audit all but the last day, put the last day back, audit again; return both runs. `look(con)` runs
+    on the connection after the second audit, before it closes."""
     shutil.copyfile(src, dst)
     con = connect(dst)
     con.execute("set TimeZone = 'UTC'")
@@ -52,6 +53,8 @@ def _append_last_day(src, dst, settings=None):
     con.execute("insert into events select * from held")
     con.execute("drop table held")
     second = incremental.run(con, settings)
+    if look is not None:
+        look(con)
     con.close()
     return first, second
 
@@ -127,23 +130,18 @@ def test_incremental_audit_with_intermediates_in_a_scratch_file(generated, tmp_p
 
 def test_the_scope_is_audited_in_memory_and_leaves_nothing_behind(generated, tmp_path):
     """No scope file, no extra schema in the workspace, no database left attached to the connection."""
-    db = tmp_path / "inc.duckdb"
-    shutil.copyfile(generated, db)
-    con = connect(db)
-    last = con.execute(f"select max({RECEIVED}) from events").fetchone()[0]
-    con.execute(f"create temp table held as from events where {RECEIVED} >= ? - interval 1 day", [last])
-    con.execute("delete from events where event_ref in (select event_ref from held)")
-    incremental.run(con)
-    con.execute("insert into events select * from held")
-    second = incremental.run(con)
-    schemas = {s for (s,) in con.execute("select schema_name from duckdb_schemas()"
-                                         " where database_name = current_database()").fetchall()}
-    databases = {d for (d,) in con.execute("select database_name from duckdb_databases()"
-                                           " where not internal").fetchall()}
-    con.close()
+    seen = {}
+
+    def look(con):
+        seen["schemas"] = {s for (s,) in con.execute("select schema_name from duckdb_schemas()"
+                                                     " where database_name = current_database()").fetchall()}
+        seen["databases"] = {d for (d,) in con.execute("select database_name from duckdb_databases()"
+                                                       " where not internal").fetchall()}
+
+    _first, second = _append_last_day(generated, tmp_path / "inc.duckdb", look=look)
     assert second.mode == "incremental", second.reason
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inc.duckdb"]
-    assert schemas == {"main"} and databases == {"inc"}
+    assert seen == {"schemas": {"main"}, "databases": {"inc"}}
 
 
 def test_nothing_new_changes_nothing(generated, tmp_path):

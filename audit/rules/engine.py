@@ -218,7 +218,6 @@ def audit_events(
             run_stage(con, place.sql(text))
             for table in done_with.get(i, []):
                 place.drop(table)
-    define_value_checks_view(con)
 
 
 def define_value_checks_view(con) -> None:
@@ -257,13 +256,14 @@ def run_daily_metrics(con, note: Callable[[str], None]) -> None:
 
 
 def run_period_metrics(con, note: Callable[[str], None]) -> None:
-    """The all-period tables (summed from the daily ones), Python post steps, output views, `rules`."""
+    """The all-period tables (summed from the daily ones), Python post steps, the analysts' views, `rules`."""
     for name, text in sql_files("audit.metrics", PERIOD_METRICS):
         note(f"metrics {name}")
         con.execute(text)
     for step in post_steps():
         step(con)
     con.execute(sql_text("audit.schema", "output_views.sql"))
+    define_value_checks_view(con)
     write_rules_table(con)
 
 

@@ -43,7 +43,7 @@ from audit.rules.engine import (
     set_variables,
 )
 from audit.rules.merge import DAYS, SCOPE, merge, period_tables, recompute_days
-from audit.rules.scratch import side_database
+from audit.rules.scratch import remove_database, side_database
 
 AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code decides the audit's results
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
@@ -178,15 +178,15 @@ def run(
                     [STARTED, reason, total, new, reaudited])
     days = None
     if mode == "incremental":
-        days = _audit_scope(con, settings, note)
+        days = _audit_scope(con, settings, note, reaudited)
         reason += f"; daily figures of {days:,} days recomputed"
     elif mode == "full":
         run_audit(con, settings, progress=note)
     # after the merge's commit: a table dropped inside it cannot commit
     _detach_scope(con)
     con.execute(f"drop schema if exists {DAYS} cascade")
-    if mode == "full":  # an incremental audit records them in its merge's transaction
-        _remember_audited(con, incremental=False)
+    if mode == "full":  # an incremental audit records what it covered in its merge's transaction
+        _remember_all(con)
     seconds = time.perf_counter() - started
     con.execute("delete from audit_runs where mode = ?", [STARTED])
     con.execute(
@@ -196,12 +196,8 @@ def run(
     return AuditRun(mode, reason, total, new, reaudited, seconds, rule_counts(con), days)
 
 
-def _remember_audited(con, incremental: bool) -> None:
-    """Record the events this audit covered and their keys (the next incremental audit starts from them)."""
-    if incremental:
-        con.execute("insert into audit_keys select * from scope_new_keys")
-        con.execute("insert into audited_events from scope_new_events")
-        return
+def _remember_all(con) -> None:
+    """After a full audit: record every event and its keys (the next incremental audit starts from them)."""
     define_all_events(con)
     con.execute(sql_text("audit.rules.sql.incremental", "05_event_keys.sql"))
     con.execute("delete from audited_events")
@@ -231,11 +227,11 @@ def _attach_scope(con, events: int) -> None:
 
 
 def _detach_scope(con) -> None:
+    """Detach database SCOPE (if attached) and delete its file when it had one."""
     path = scalar(con, "select any_value(path) from duckdb_databases() where database_name = ?", [SCOPE])
     con.execute(f"detach database if exists {SCOPE}")
     if path:
-        for leftover in (Path(path), Path(f"{path}.wal")):
-            leftover.unlink(missing_ok=True)
+        remove_database(Path(path))
 
 
 def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
@@ -264,12 +260,12 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     return scalar(con, "select count(*) from scope_events")
 
 
-def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
-    """Audit the scope in its own database, merge its per-event rows into main, recompute the aggregates;
-    return how many days' daily figures were recomputed."""
+def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None], events: int) -> int:
+    """Audit the scope (`events` events, temp table scope_events) in its own database, merge its per-event
+    rows into main, recompute the aggregates; return how many days' daily figures were recomputed."""
     drop_intermediate(con)
     db = catalog(con)
-    _attach_scope(con, scalar(con, "select count(*) from scope_events"))
+    _attach_scope(con, events)
     con.execute(f"create table {SCOPE}.main.events as select * from events"
                 " where rowid in (select row_id from scope_events)")
     with _in_scope(con, db):  # the shared IPs are over every event: the scope run reuses _scope()'s table
@@ -286,7 +282,9 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None]) -> i
         for table in period_tables(con):
             con.execute(f"delete from main.{table}")
         run_period_metrics(con, note)
-        _remember_audited(con, incremental=True)  # one commit, one checkpoint for all it writes
+        # what this audit covered, for the next one (in this transaction: one commit, one checkpoint)
+        con.execute("insert into audit_keys select * from scope_new_keys")
+        con.execute("insert into audited_events from scope_new_events")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+from audit.db import scalar
 from audit.sizes import parse_size
 
 # In-memory size of the intermediates per event, measured: 40 GB of spill for 38.7 M events (20 M a
@@ -25,35 +26,36 @@ TEMP_TABLE = re.compile(r"create or replace temp table (stage_\w+)")
 
 def memory_limit_bytes(con) -> int:
     """DuckDB's memory limit in bytes (it reports it as text such as '2.7 GiB')."""
-    return parse_size(con.execute("select current_setting('memory_limit')").fetchone()[0])
+    return parse_size(scalar(con, "select current_setting('memory_limit')"))
 
 
 def workspace_path(con) -> Path | None:
     """The current database's file, or None for an in-memory one."""
-    path = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    path = scalar(con, "select path from duckdb_databases() where database_name = current_database()")
     return Path(path) if path else None
 
 
-def scratch_path(workspace: Path) -> Path:
-    """<workspace>.scratch beside it, or in CAPI_AUDIT_TEMP_DIR when that is set."""
+def scratch_path(workspace: Path, suffix: str = ".scratch") -> Path:
+    """<workspace><suffix> beside it, or in CAPI_AUDIT_TEMP_DIR when that is set."""
     folder = os.environ.get("CAPI_AUDIT_TEMP_DIR")
-    name = f"{workspace.name}.scratch"
+    name = f"{workspace.name}{suffix}"
     return Path(folder) / name if folder else workspace.with_name(name)
 
 
-def fits_in_memory(con, events: int) -> bool:
-    """Whether the intermediates of an audit of this many events fit under the memory limit."""
-    return events * BYTES_PER_EVENT <= memory_limit_bytes(con)
-
-
 def side_database(con, events: int, suffix: str) -> Path | None:
-    """Where a database of work on this many events goes: None (in memory) when it fits, or when the
-    workspace is in memory itself; else the file <workspace><suffix> beside it (or in CAPI_AUDIT_TEMP_DIR)."""
+    """Where a database of work on this many events goes: None (in memory) when its intermediates fit
+    under the memory limit, or when the workspace is in memory itself; else scratch_path(workspace,
+    suffix)."""
     workspace = workspace_path(con)
-    if workspace is None or fits_in_memory(con, events):
+    if workspace is None or events * BYTES_PER_EVENT <= memory_limit_bytes(con):
         return None
-    return scratch_path(workspace).with_name(f"{workspace.name}{suffix}")
+    return scratch_path(workspace, suffix)
+
+
+def remove_database(path: Path) -> None:
+    """Delete a side database's file and its write-ahead log (after it is detached)."""
+    for leftover in (path, Path(f"{path}.wal")):
+        leftover.unlink(missing_ok=True)
 
 
 class Intermediates:
@@ -91,7 +93,7 @@ class Intermediates:
         if self.scratch is None:
             return self
         self._remove()
-        self._search_path = self.con.execute("select current_setting('search_path')").fetchone()[0]
+        self._search_path = scalar(self.con, "select current_setting('search_path')")
         self.scratch.parent.mkdir(parents=True, exist_ok=True)
         self.con.execute(f"attach '{self.scratch}' as {SCRATCH}")
         self.con.execute(f"create schema if not exists {SCRATCH}.{self.schema}")
@@ -115,5 +117,4 @@ class Intermediates:
             self._remove()
 
     def _remove(self) -> None:
-        for path in (self.scratch, Path(f"{self.scratch}.wal")):
-            path.unlink(missing_ok=True)
+        remove_database(self.scratch)
