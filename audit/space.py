@@ -1,9 +1,10 @@
 """Disk and memory room for a workspace: where the audit writes, how much it needs, plain-words failures.
 
-The audit writes in three places: the workspace file, the scratch file of intermediates
-(audit/rules/scratch.py) and DuckDB's spill folder (`<database>.tmp`, or CAPI_AUDIT_TEMP_DIR). Before an
-audit, `warn_if_short` compares the free space there with a rough estimate; during a load or an audit,
-`plain_errors` turns DuckDB's out-of-memory and disk-full errors into messages that say what to do.
+The audit writes in up to four places: the workspace file, the scratch file of intermediates
+(audit/rules/scratch.py), the scope file of an incremental audit whose re-audited events do not fit in
+memory (audit/rules/incremental.py) and DuckDB's spill folder (`<database>.tmp`, or CAPI_AUDIT_TEMP_DIR).
+Before an audit, `warn_if_short` compares the free space there with a rough estimate; during a load or an
+audit, `plain_errors` turns DuckDB's out-of-memory and disk-full errors into messages that say what to do.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import duckdb
 
 from audit.db import scalar, table_names
 from audit.errors import ResourceError
-from audit.rules.scratch import scratch_path, workspace_path
+from audit.rules.scratch import SCOPE_SUFFIX, scratch_path, workspace_path
 from audit.sizes import format_size
 
 # Peak disk of an audit, per event: about 1.3 GB per million events. Measured at 20 M events a side
@@ -29,7 +30,8 @@ from audit.sizes import format_size
 # 50 GB at the peak, of which about a quarter is the workspace file's growth, a quarter the scratch file
 # (12.6 GB) and half DuckDB's spill (about 25 GB).
 DISK_BYTES_PER_EVENT = 1_300
-SHARES = {"workspace file": 0.25, "scratch file": 0.25, "spill folder": 0.5}
+# The scope file only exists during an incremental audit, which needs a fraction of a full one's room.
+SHARES = {"workspace file": 0.25, "scratch file": 0.25, "scope file": 0.0, "spill folder": 0.5}
 TEMP_DIR_ENV = "CAPI_AUDIT_TEMP_DIR"
 FILE_IN_MESSAGE = re.compile(r'file "([^"]+)"')
 # What to do after fixing the cause. A full audit that stops has replaced part of the previous results.
@@ -46,7 +48,7 @@ DISK_FULL_TEXTS = ("no space left on device", "disk quota exceeded", "could not 
 
 @dataclass(frozen=True)
 class Place:
-    """One place the audit writes: its role ('workspace file', 'scratch file', 'spill folder') and path."""
+    """One place the audit writes: its role (a key of SHARES) and path."""
 
     role: str
     path: Path
@@ -113,12 +115,13 @@ def spill_folder(con) -> Path:
 
 
 def places(con) -> list[Place]:
-    """The places an audit of this workspace writes: workspace file, scratch file, spill folder."""
+    """Where an audit of this workspace writes: workspace, scratch and scope files, spill folder."""
     found = []
     workspace = workspace_path(con)
     if workspace is not None:
         workspace = workspace.absolute()
-        found += [Place("workspace file", workspace), Place("scratch file", scratch_path(workspace))]
+        found += [Place("workspace file", workspace), Place("scratch file", scratch_path(workspace)),
+                  Place("scope file", scratch_path(workspace, SCOPE_SUFFIX))]
     return [*found, Place("spill folder", spill_folder(con))]
 
 

@@ -42,10 +42,11 @@ def child_env() -> dict[str, str]:
 
 
 def disk_used(db: Path) -> int:
-    """Bytes of a workspace on disk: the file, the audit's scratch file, their write-ahead logs and the
-    spill folder (<db>.tmp)."""
+    """Bytes of a workspace on disk: the file, the audit's scratch and scope files, their write-ahead logs
+    and the spill folder (<db>.tmp)."""
     total = 0
-    for path in (db, Path(f"{db}.wal"), Path(f"{db}.scratch"), Path(f"{db}.scratch.wal")):
+    for path in (db, *(Path(f"{db}{suffix}") for suffix in (".wal", ".scratch", ".scratch.wal", ".scope",
+                                                             ".scope.wal"))):
         try:
             total += path.stat().st_size
         except OSError:

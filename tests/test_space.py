@@ -88,7 +88,7 @@ def test_places_follow_the_workspace_and_the_temp_dir(tmp_path, monkeypatch):
     finally:
         con.close()
     assert found == {"workspace file": tmp_path / "a.duckdb", "scratch file": tmp_path / "a.duckdb.scratch",
-                     "spill folder": tmp_path / "a.duckdb.tmp"}
+                     "scope file": tmp_path / "a.duckdb.scope", "spill folder": tmp_path / "a.duckdb.tmp"}
     monkeypatch.setenv("CAPI_AUDIT_TEMP_DIR", str(tmp_path / "big" / "spill"))
     con = connect(tmp_path / "a.duckdb")
     try:
@@ -97,8 +97,9 @@ def test_places_follow_the_workspace_and_the_temp_dir(tmp_path, monkeypatch):
     finally:
         con.close()
     assert moved["scratch file"] == tmp_path / "big" / "spill" / "a.duckdb.scratch"
+    assert moved["scope file"] == tmp_path / "big" / "spill" / "a.duckdb.scope"
     assert moved["spill folder"] == tmp_path / "big" / "spill"
-    assert len(disks) == 1 and len(disks[0].places) == 3  # one filesystem, though the folders do not exist
+    assert len(disks) == 1 and len(disks[0].places) == 4  # one filesystem, though the folders do not exist
 
 
 # --- the warning before an audit ---
@@ -173,6 +174,7 @@ def test_a_real_full_spill_folder_is_a_full_disk(tmp_path, monkeypatch):
     assert text.startswith(f"The audit stopped because the disk at {space.mount_point(tmp_path)} (")
     assert "is full" in text and f"spill folder: {db}.tmp" in text
     assert f"workspace file: {db} (" in text and f"scratch file: {db}.scratch (0 bytes)" in text
+    assert f"scope file: {db}.scope (0 bytes)" in text
     assert "CAPI_AUDIT_TEMP_DIR" in text and "run `capi-audit audit` again" in text
 
 

@@ -43,7 +43,7 @@ from audit.rules.engine import (
     set_variables,
 )
 from audit.rules.merge import DAYS, SCOPE, merge, period_tables, recompute_days
-from audit.rules.scratch import remove_database, side_database
+from audit.rules.scratch import SCOPE_SUFFIX, remove_database, side_database
 
 AUDIT_CODE = ("rules", "metrics", "schema")  # folders of audit/ whose code decides the audit's results
 FULL_SHARE = 0.6  # re-auditing more than this share of the events: a full audit is as cheap
@@ -222,7 +222,7 @@ def _attach_scope(con, events: int) -> None:
     (deleted when the audit ends)."""
     _detach_scope(con)
     con.execute(f"drop schema if exists {SCOPE} cascade")  # where versions before 0.2.4 audited the scope
-    path = side_database(con, events, ".scope")
+    path = side_database(con, events, SCOPE_SUFFIX)
     con.execute(f"attach '{path or ':memory:'}' as {SCOPE}")
 
 

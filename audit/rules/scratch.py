@@ -21,6 +21,7 @@ from audit.sizes import parse_size
 # side) by the pairing stages, under a 4 GB memory limit.
 BYTES_PER_EVENT = 1_200
 SCRATCH = "audit_scratch"
+SCOPE_SUFFIX = ".scope"  # an incremental audit's scope database, when it does not fit in memory
 TEMP_TABLE = re.compile(r"create or replace temp table (stage_\w+)")
 
 
