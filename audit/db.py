@@ -16,9 +16,16 @@ __all__ = ["apply_schema", "catalog", "column_names", "connect", "default_memory
            "sql_files", "sql_text", "table_names"]
 
 
-def sql_text(package: str, name: str) -> str:
-    """Return a .sql file shipped inside `package` (e.g. 'audit.schema', 'events.sql')."""
-    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+def sql_text(package: str, name: str, **values: object) -> str:
+    """Return a .sql file shipped inside `package` (e.g. 'audit.schema', 'events.sql'), with each `{key}`
+    of `values` replaced by its text (plain replacement: the SQL's own braces, such as struct literals,
+    are left alone)."""
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        if "{" + key + "}" not in text:
+            raise KeyError(f"{name} has no {{{key}}} to fill in")
+        text = text.replace("{" + key + "}", str(value))
+    return text
 
 
 def sql_files(package: str, folder: str = "") -> list[tuple[str, str]]:

@@ -67,7 +67,7 @@ class CapiGraphAdapter:
     @staticmethod
     def _read_fast(con, path: Path, ctx: ReadContext) -> ReadOutcome | None:
         """One typed read_json pass; None when the file does not fit it (the exact path then reads it)."""
-        script = sql_text("audit.ingest.sql", "capi_graph_fast.sql").replace("{path}", sql_str(str(path)))
+        script = sql_text("audit.ingest.sql", "capi_graph_fast.sql", path=sql_str(str(path)))
         try:
             con.execute(script)
         except (duckdb.Error, UnicodeDecodeError):  # DuckDB may quote invalid UTF-8 in its message

@@ -224,8 +224,8 @@ def define_value_checks_view(con) -> None:
     """The value_checks view (value_checks_view.sql) with this audit's fbc settings written into it."""
     skew, age = con.execute(
         "select getvariable('clock_skew_minutes'), getvariable('fbc_max_age_days')").fetchone()
-    con.execute(sql_text("audit.rules.sql", "value_checks_view.sql").format(
-        clock_skew_minutes=float(skew), fbc_max_age_days=float(age)))
+    con.execute(sql_text("audit.rules.sql", "value_checks_view.sql",
+                         clock_skew_minutes=float(skew), fbc_max_age_days=float(age)))
 
 
 def set_join_parts(con, place: Intermediates) -> None:

@@ -245,7 +245,7 @@ def _scope(con, settings: AuditSettings, note: Callable[[str], None]) -> int:
     with _in_scope(con, db):  # the IPs of new server events recounted (the SQL uses strip_appendix)
         try:
             con.execute(sql_text("audit.rules.sql.stages", "50_macros.sql"))
-            con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql").replace("{catalog}", db))
+            con.execute(sql_text("audit.rules.sql", "scope_shared_ips.sql", catalog=db))
             con.execute(sql_text("audit.rules.sql.stages", "62_shared_ips.sql"))
         finally:
             define_all_events(con, db)
