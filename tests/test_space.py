@@ -155,6 +155,7 @@ def test_out_of_memory_through_the_cli_is_explained(tmp_path):
     text = flat(done.stderr)
     assert "The audit needed more memory than its limit of 19.0 MiB allows" in text
     assert "--memory-limit" in text and f"{db}.tmp" in text
+    assert re.search(r"The audit stopped in step 'stage \d+_\w+\.sql' after \d+\.\d s in it\.", text), text
     assert "Traceback" not in done.stderr and "Out of Memory Error" not in done.stderr
 
 

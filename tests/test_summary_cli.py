@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,10 @@ def test_audit_after_a_new_file_is_incremental_and_says_so(tmp_path, logs):
     first = runner.invoke(app, ["audit", "--db", str(db), "--pixel", str(px), "--pixel", str(views),
                                 "--dataset", "111"])
     assert "Full audit of 12 events" in first.output and "first audit of this workspace" in first.output
+    # not a terminal: a line per finished step with its seconds, in the order they ran
+    steps = re.findall(r"^ +\d+\.\d s  (.+)$", first.output, re.M)
+    assert steps.index("stage 10_dedup_events.sql") < steps.index("stage 40_dedup_pairs.sql")
+    assert "rule event_id_missing" in steps and "Incremental" not in first.output
     second = runner.invoke(app, ["audit", "--db", str(db), "--capi", str(cp), "--dataset", "111"])
     assert second.exit_code == 0, second.output
     assert "Incremental audit" in second.output and "2 new events, 4 of 14 re-audited" in second.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -18,13 +19,48 @@ from audit.rules.engine import AuditSettings
 from audit.space import plain_errors, warn_if_short
 
 
+class StepLog:
+    """The audit's steps as they happen: which one is running (named when the audit stops) and, when
+    stderr is not a terminal (a log file, CI, cron), one line per finished step with its seconds."""
+
+    def __init__(self, lines: bool) -> None:
+        self.lines = lines
+        self.step: str | None = None
+        self.started = time.perf_counter()
+
+    def __call__(self, step: str | None) -> None:
+        """`step` starts (None: the last one ended)."""
+        now = time.perf_counter()
+        if self.step is not None and self.lines:
+            err.print(f"{now - self.started:9.1f} s  {self.step}", markup=False, highlight=False)
+        self.step, self.started = step, now
+
+    def stopped(self) -> None:
+        """Say which step the audit stopped in, and after how long."""
+        if self.step is not None:
+            spent = time.perf_counter() - self.started
+            err.print(f"The audit stopped in step '{self.step}' after {spent:.1f} s in it.", style="yellow",
+                      markup=False, highlight=False)
+
+
 def audit_with_progress(con, settings: AuditSettings, full: bool = False) -> incremental.AuditRun:
-    """Run the audit (incremental when exact) with a spinner on stderr naming the current step."""
+    """Run the audit (incremental when exact) with a spinner on stderr naming the current step (a line
+    per step instead when stderr is not a terminal); if it fails, say in which step."""
+    log = StepLog(lines=not err.is_terminal)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("auditing", total=None)
-        run = incremental.run(con, settings, full=full,
-                              progress=lambda step: bar.update(task, description=f"auditing: {step}"))
+
+        def step(name: str) -> None:
+            log(name)
+            bar.update(task, description=f"auditing: {name}")
+
+        try:
+            run = incremental.run(con, settings, full=full, progress=step)
+        except BaseException:
+            log.stopped()
+            raise
+        log(None)
     err.print(f"[dim]{describe_run(run)}[/dim]")
     return run
 
