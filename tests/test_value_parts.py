@@ -7,9 +7,9 @@ from pathlib import Path
 
 from audit.db import connect
 from audit.ingest import load_files
-from audit.rules import scratch
+from audit.rules import engine, scratch
 from audit.rules.compare import differences, output_tables
-from audit.rules.engine import run_audit
+from audit.rules.engine import MAX_VALUE_CHECK_SLICES, run_audit, value_check_slices
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -27,11 +27,12 @@ def one_join(con) -> bool | None:
 
 
 def keep_value_checks(con) -> None:
-    """Table kept_value_checks: the rows stage 60's four statements wrote (an intermediate, dropped after the
+    """Table kept_value_checks: the rows stage 60's statements wrote (an intermediate, dropped after the
     rules), made again by the same statements with the same variables."""
-    con.execute("create table kept_value_checks as from mq_value_rows(0) union all from mq_value_rows(1)"
-                " union all from mq_value_rows(2, value_half := 0)"
-                " union all from mq_value_rows(2, value_half := 1)")
+    slices = " ".join(f"union all from mq_value_rows(2, value_slice := {k})"
+                      for k in range(MAX_VALUE_CHECK_SLICES))
+    con.execute("create table kept_value_checks as from mq_value_rows(0) union all from mq_value_rows(1) "
+                + slices)
 
 
 def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypatch):
@@ -46,13 +47,38 @@ def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypat
     con.close()
 
     monkeypatch.setattr(scratch, "BYTES_PER_EVENT", 10**12)  # nothing fits: scratch file, three parts
+    monkeypatch.setattr(engine, "VALUE_CHECK_EVENTS_PER_BYTE", 1e-12)  # and part 2 in every slice it has
     con = loaded(tmp_path / "parts.duckdb")
     run_audit(con)
     assert one_join(con) is False
+    assert con.execute("select getvariable('value_check_slices')").fetchone()[0] == MAX_VALUE_CHECK_SLICES
     keep_value_checks(con)
     con.close()
     tables = ["kept_value_checks", "stage_mq_value_facts", *output_tables()]
     assert differences(tmp_path / "memory.duckdb", tmp_path / "parts.duckdb", tables) == {}
+
+
+def test_part_two_slices_split_its_values_without_loss_or_overlap(tmp_path):
+    con = loaded(tmp_path / "w.duckdb")
+    run_audit(con, keep_intermediate=True)  # keeps stage_mq_value_facts for mq_value_rows()
+    con.execute("set variable value_checks_one_join = false")
+    part2 = con.execute("select count(*) from mq_value_rows(2)").fetchone()[0]
+    for slices in (2, 5, MAX_VALUE_CHECK_SLICES):
+        con.execute(f"set variable value_check_slices = {slices}")
+        sizes = [con.execute(f"select count(*) from mq_value_rows(2, value_slice := {k})").fetchone()[0]
+                 for k in range(MAX_VALUE_CHECK_SLICES)]
+        assert sum(sizes) == part2 and all(sizes[:slices]) and not any(sizes[slices:]), (slices, sizes)
+        overlap = con.execute(
+            "select count(*) from (from mq_value_rows(2, value_slice := 0)"
+            " intersect all from mq_value_rows(2, value_slice := 1))").fetchone()[0]
+        assert overlap == 0
+
+
+def test_part_two_slices_grow_with_the_events_per_gb_of_memory_limit():
+    assert value_check_slices(3_280, 2**30) == 2  # at least two
+    assert value_check_slices(1_930_000, 200 * 10**6) == 2  # 1 M a side under 200 MB: two passed
+    assert value_check_slices(96_746_800, int(3.7 * 2**30)) == 5  # 50 M a side under 4 GB: two ran out
+    assert value_check_slices(10**10, 2**30) == MAX_VALUE_CHECK_SLICES
 
 
 def test_in_one_join_the_first_statement_takes_every_part_and_the_others_nothing(tmp_path):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from audit.db import catalog, sql_files, sql_text, table_names
 from audit.rules.catalogue import load_rules
-from audit.rules.scratch import Intermediates
+from audit.rules.scratch import Intermediates, memory_limit_bytes
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ METRICS = (DAILY_METRICS, PERIOD_METRICS)
 # Stage tables an audit keeps in the workspace: the per-value facts (the value_checks view reads them) and
 # lookups docs/match_quality.md shows analysts, the shared IPs the next incremental audit compares with,
 # plus whatever the metrics read.
+# The value checks' part 2 (IP addresses and user agents) runs in slices of at most this many events per
+# byte of memory limit: in two slices it ran out of memory at 96.7 M events under 4 GB (12 M events per GB
+# a slice) and passed in five; at 1.9 M events under 200 MB (4.8 M per GB a slice) two pass.
+VALUE_CHECK_EVENTS_PER_BYTE = 5e6 / 1e9
+MAX_VALUE_CHECK_SLICES = 8  # the statements 60_value_checks.sql holds
 DOCUMENTED_STAGES = frozenset({"stage_mq_value_facts", "stage_mq_ip_classes", "stage_mq_user_agents",
                                "stage_mq_shared_ips"})
 
@@ -212,7 +217,7 @@ def audit_events(
     done_with = {} if keep_intermediate else last_readers(steps)
     events = con.execute("select count(*) from events").fetchone()[0]
     with Intermediates(con, events, keep=keep_intermediate) as place:
-        set_join_parts(con, place)
+        set_join_parts(con, place, events)
         for i, (label, text) in enumerate(steps):
             note(label)
             run_stage(con, place.sql(text))
@@ -228,11 +233,20 @@ def define_value_checks_view(con) -> None:
                          clock_skew_minutes=float(skew), fbc_max_age_days=float(age)))
 
 
-def set_join_parts(con, place: Intermediates) -> None:
-    """Variable value_checks_one_join: the value checks join every value sent at once when the
-    intermediates fit in memory, else in three parts by parameter (60_value_checks.sql)."""
+def set_join_parts(con, place: Intermediates, events: int) -> None:
+    """Variables of 60_value_checks.sql: value_checks_one_join, the value checks join every value sent at
+    once when the intermediates fit in memory, else in three parts by parameter; value_check_slices, how
+    many statements part 2 takes (value_check_slices())."""
     one_join = "true" if place.place == "memory" else "false"
     con.execute(f"set variable value_checks_one_join = {one_join}")
+    con.execute(f"set variable value_check_slices = {value_check_slices(events, memory_limit_bytes(con))}")
+
+
+def value_check_slices(events: int, memory_limit: int) -> int:
+    """Slices of the value checks' part 2: enough to keep each under VALUE_CHECK_EVENTS_PER_BYTE of the
+    memory limit, at least 2, at most MAX_VALUE_CHECK_SLICES."""
+    wanted = -(-events // max(1, int(memory_limit * VALUE_CHECK_EVENTS_PER_BYTE)))
+    return min(MAX_VALUE_CHECK_SLICES, max(2, wanted))
 
 
 def set_variables(con, settings: AuditSettings) -> None:

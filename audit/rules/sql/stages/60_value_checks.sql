@@ -107,7 +107,7 @@ from value_checks;
 -- macro: the workspace's value_checks view (audit/rules/sql/value_checks_view.sql) calls it with the
 -- audit's fbc settings, which a new connection has no variables for.
 create or replace macro mq_value_rows(
-    value_part, value_half := null, clock_skew_minutes := null, fbc_max_age_days := null
+    value_part, value_slice := null, clock_skew_minutes := null, fbc_max_age_days := null
 ) as table
 with values_sent as (
     select event_ref, channel, event_time, parameter, kind, value, hashed_on_load, url_click_id
@@ -115,8 +115,11 @@ with values_sent as (
     -- one join: part 0's statement takes every value and parts 1 and 2 select nothing
     where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
                                       then value_part = 0 else part = value_part end)
-      -- value_half 0 or 1: half of the part's values (by a hash of the value sent), NULL: all of them
-      and (value_half is null or hash(event_ref, parameter, value) % 2 = value_half)
+      -- value_slice k: the part's values whose hash (of the value sent) is k modulo the variable
+      -- value_check_slices (2 when not set); none when k is past the last slice; NULL: all of them
+      and (value_slice is null
+           or value_slice < coalesce(getvariable('value_check_slices'), 2)
+              and hash(event_ref, parameter, value) % coalesce(getvariable('value_check_slices'), 2) = value_slice)
 ),
 facts as (
     -- the facts of the same values (the same condition, on the facts' part)
@@ -179,11 +182,19 @@ select
 from checked as c;
 
 -- each parameter in the part 55_values.sql gives it, or all in the first statement when one join fits
--- (the same rows either way). Part 2 (IP addresses and user agents, the
--- longest values) in two halves: in one statement it ran out of memory at 1 M events a side under 200 MB.
+-- (the same rows either way). Part 2 (IP addresses and user agents, the longest values) in slices, at
+-- least two: in one statement it ran out of memory at 1 M events a side under 200 MB, and in two at 50 M a
+-- side under 4 GB. The engine sets value_check_slices from the events per GB of memory limit
+-- (audit/rules/engine.py, set_join_parts); the statements past the last slice select nothing.
 -- An intermediate (one row per value sent, 28 columns: writing it to the workspace file was most of this
 -- stage's time); the workspace keeps the per-value facts and the value_checks view instead.
 create or replace temp table stage_mq_value_checks as from mq_value_rows(0);
 insert into stage_mq_value_checks from mq_value_rows(1);
-insert into stage_mq_value_checks from mq_value_rows(2, value_half := 0);
-insert into stage_mq_value_checks from mq_value_rows(2, value_half := 1);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 0);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 1);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 2);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 3);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 4);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 5);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 6);
+insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 7);
