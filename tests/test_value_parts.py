@@ -3,9 +3,10 @@
 Either way the rows of stage_mq_value_checks and every audit output are the same."""
 
 import json
+import re
 from pathlib import Path
 
-from audit.db import connect
+from audit.db import connect, sql_text
 from audit.ingest import load_files
 from audit.rules import engine, scratch
 from audit.rules.compare import differences, output_tables
@@ -72,6 +73,13 @@ def test_part_two_slices_split_its_values_without_loss_or_overlap(tmp_path):
             "select count(*) from (from mq_value_rows(2, value_slice := 0)"
             " intersect all from mq_value_rows(2, value_slice := 1))").fetchone()[0]
         assert overlap == 0
+
+
+def test_the_stage_holds_a_statement_for_every_slice():
+    text = sql_text("audit.rules.sql.stages", "60_value_checks.sql")
+    slices = re.findall(r"^insert into stage_mq_value_checks from mq_value_rows\(2, value_slice := (\d+)\);$",
+                        text, re.M)
+    assert [int(k) for k in slices] == list(range(MAX_VALUE_CHECK_SLICES))
 
 
 def test_part_two_slices_grow_with_the_events_per_gb_of_memory_limit():

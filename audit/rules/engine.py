@@ -65,14 +65,14 @@ REPEAT = re.compile(r"^-- repeat: (?P<table>\w+) max (?P<rounds>\d+)")
 STAGE_NAME = re.compile(r"\bstage_\w+")
 DAILY_METRICS, PERIOD_METRICS = "sql", "period_sql"  # folders of audit/metrics: per UTC day, whole period
 METRICS = (DAILY_METRICS, PERIOD_METRICS)
-# Stage tables an audit keeps in the workspace: the per-value facts (the value_checks view reads them) and
-# lookups docs/match_quality.md shows analysts, the shared IPs the next incremental audit compares with,
-# plus whatever the metrics read.
 # The value checks' part 2 (IP addresses and user agents) runs in slices of at most this many events per
 # byte of memory limit: in two slices it ran out of memory at 96.7 M events under 4 GB (12 M events per GB
 # a slice) and passed in five; at 1.9 M events under 200 MB (4.8 M per GB a slice) two pass.
 VALUE_CHECK_EVENTS_PER_BYTE = 5e6 / 1e9
 MAX_VALUE_CHECK_SLICES = 8  # the statements 60_value_checks.sql holds
+# Stage tables an audit keeps in the workspace: the per-value facts (the value_checks view reads them) and
+# lookups docs/match_quality.md shows analysts, the shared IPs the next incremental audit compares with,
+# plus whatever the metrics read.
 DOCUMENTED_STAGES = frozenset({"stage_mq_value_facts", "stage_mq_ip_classes", "stage_mq_user_agents",
                                "stage_mq_shared_ips"})
 
