@@ -35,9 +35,11 @@ def sample_logs(folder: Path) -> dict[str, list[Path]]:
 
 def prepare(db: Path, out_dir: Path | None, events: int, seed: int) -> dict:
     """Generate (or reuse) the sample logs, load them into `db` and audit everything in it."""
+    from audit.cli.audit import audit_with_progress
     from audit.db import connect
     from audit.ingest import load_files
-    from audit.rules.incremental import run as run_audit
+    from audit.rules.engine import AuditSettings
+    from audit.space import plain_errors
 
     folder = out_dir
     if folder is None and sample_logs(BUNDLED)["pixel"] and sample_logs(BUNDLED)["capi"]:
@@ -53,7 +55,8 @@ def prepare(db: Path, out_dir: Path | None, events: int, seed: int) -> dict:
     con = connect(db)
     try:
         loaded = {ch: load_files(con, paths, ch) for ch, paths in logs.items()}
-        run_audit(con)
+        with plain_errors(con, "audit"):  # as `capi-audit audit`: its progress and its plain errors
+            audit_with_progress(con, AuditSettings())
     finally:
         con.close()
     return {"folder": folder, "files": {ch: [r.file for r in res] for ch, res in loaded.items()}}

@@ -116,7 +116,8 @@ with values_sent as (
     where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
                                       then value_part = 0 else part = value_part end)
       -- value_slice k: the part's values whose hash (of the value sent) is k modulo the variable
-      -- value_check_slices (2 when not set); none when k is past the last slice; NULL: all of them
+      -- value_check_slices (2 when not set); NULL: all of them. The hash test alone selects nothing past
+      -- the last slice; the comparison before it lets the planner see that and read no events at all.
       and (value_slice is null
            or value_slice < coalesce(getvariable('value_check_slices'), 2)
               and hash(event_ref, parameter, value) % coalesce(getvariable('value_check_slices'), 2) = value_slice)
