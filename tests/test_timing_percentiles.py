@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from eventsets import capi, pixel, store
 
+from audit.cli.demo import sample_logs
 from audit.db import connect
 from audit.ingest import load_files
 from audit.rules.engine import run_audit
@@ -81,8 +82,8 @@ def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("timing-sample")
     generate(out, events=1500, seed=11)
     con = connect(None)
-    load_files(con, [out / "capi_requests.jsonl"], "capi")
-    load_files(con, [out / "pixel_events.jsonl", out / "pixel.har", out / "pixel_tr.txt"], "pixel")
+    for channel, files in sample_logs(out).items():
+        load_files(con, files, channel)
     run_audit(con)
     return con
 

@@ -274,6 +274,7 @@ def run_period_metrics(con, note: Callable[[str], None]) -> None:
     for name, text in sql_files("audit.metrics", PERIOD_METRICS):
         note(f"metrics {name}")
         con.execute(text)
+    note("match-quality estimates, analysts' views and the rules table")
     for step in post_steps():
         step(con)
     con.execute(sql_text("audit.schema", "output_views.sql"))

@@ -186,6 +186,7 @@ def run(
     _detach_scope(con)
     con.execute(f"drop schema if exists {DAYS} cascade")
     if mode == "full":  # an incremental audit records what it covered in its merge's transaction
+        note("remembering the audited events for the next incremental audit")  # 209 s at 96.7 M events
         _remember_all(con)
     seconds = time.perf_counter() - started
     con.execute("delete from audit_runs where mode = ?", [STARTED])

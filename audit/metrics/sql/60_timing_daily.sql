@@ -1,12 +1,12 @@
 -- timing_daily: per dataset x event name x UTC day of the event, send latency (sent_at - event_time)
 -- percentiles per channel and what Meta answered for the server events (production events only).
 --
--- The percentiles are exactly DuckDB's quantile_cont, worked out from counts rather than with it:
+-- The percentiles are DuckDB's quantile_cont, worked out from counts rather than with it:
 -- quantile_cont keeps every value of a group in memory (twice here, for p50 and p95), and at 50 M events
 -- a side under a 4 GB limit that state spilled 60 GB in 40 s and filled the disk. Counting each distinct
 -- latency of a group, then reading the sorted values at the percentile's position from running counts,
--- spills like any GROUP BY and gives the same numbers, to the last bit of a double
--- (tests/test_timing_percentiles.py compares them with quantile_cont).
+-- spills like any GROUP BY and gives the same numbers, but for the last bit of a double where it
+-- interpolates (see `interpolated`; tests/test_timing_percentiles.py compares them with quantile_cont).
 insert into timing_daily
 with production as (
     select
