@@ -4,7 +4,8 @@
 
 Makes about N events a side with the sample generator (benchmarks/prepare.py), as Parquet and as
 Graph API / flat JSONL, then times each step in a fresh process: our load of the Parquet files, our
-full audit of that database, our load of the JSONL files, the bare DuckDB keyed 48 h join (the limit)
+full audit of that database, our load of the JSONL files, the bare DuckDB keyed 48 h join (the limit),
+bare DuckDB reading the JSONL files into tables with their schema given (the limit for the JSONL load)
 and a pandas notebook doing the same join (when memory allows). Prints wall time, CPU time, peak RSS,
 events per second and the ratios, and appends them to benchmarks/results.md.
 """
@@ -99,11 +100,11 @@ def dedup_pairs(db: Path) -> int:
         con.close()
 
 
-def pairs_printed(log: Path) -> int | None:
-    """The {"pairs": N} a baseline printed as its last line."""
+def printed(log: Path, key: str) -> int | None:
+    """The {key: N} a baseline printed as its last JSON line ({"pairs": N} or {"events": N})."""
     text = log.read_text(encoding="utf-8", errors="replace")
     lines = [ln for ln in text.splitlines() if ln.startswith("{")]
-    return json.loads(lines[-1])["pairs"] if lines else None
+    return json.loads(lines[-1])[key] if lines else None
 
 
 def want_pandas(choice: str, total_events: int) -> bool:
@@ -115,7 +116,7 @@ def want_pandas(choice: str, total_events: int) -> bool:
     return total_events * PANDAS_BYTES_PER_EVENT < 0.6 * psutil.virtual_memory().available
 
 
-STEPS = ("load_parquet", "audit", "load_jsonl", "bare", "pandas")
+STEPS = ("load_parquet", "audit", "load_jsonl", "bare", "bare_jsonl", "pandas")
 
 
 def prepare_inputs(args: argparse.Namespace, work: Path) -> dict:
@@ -167,6 +168,10 @@ def run(args: argparse.Namespace) -> dict:
         steps.append(run_step("bare DuckDB join (limit)",
                               [*baseline, "duckdb", *pq_files, "--memory-limit", bare_limit],
                               logs / "bare_join.log", total))
+    if "bare_jsonl" in args.steps:
+        steps.append(run_step("bare DuckDB JSONL read (limit)",
+                              [*baseline, "duckdb-jsonl", *js_files, "--memory-limit", bare_limit],
+                              logs / "bare_jsonl.log", total))
     if "pandas" in args.steps and want_pandas(args.pandas, total):
         steps.append(run_step("pandas notebook", [*baseline, "pandas", *pq_files],
                               logs / "pandas.log", total))
@@ -174,8 +179,10 @@ def run(args: argparse.Namespace) -> dict:
     checks = {
         "parquet_loaded": counts(ours) if ours.exists() else {},
         "jsonl_loaded": counts(ours_jsonl) if "load JSONL (ours)" in ran and ours_jsonl.exists() else {},
-        "bare_pairs": pairs_printed(logs / "bare_join.log") if "bare DuckDB join (limit)" in ran else None,
-        "pandas_pairs": pairs_printed(logs / "pandas.log") if "pandas notebook" in ran else None,
+        "bare_pairs": printed(logs / "bare_join.log", "pairs") if "bare DuckDB join (limit)" in ran else None,
+        "bare_jsonl_events": (printed(logs / "bare_jsonl.log", "events")
+                              if "bare DuckDB JSONL read (limit)" in ran else None),
+        "pandas_pairs": printed(logs / "pandas.log", "pairs") if "pandas notebook" in ran else None,
         "audit_deduplicated_pairs": dedup_pairs(ours) if "audit (ours)" in ran else None,
     }
     if not args.keep:
@@ -186,9 +193,13 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def ratios(steps: list[Measure]) -> dict[str, tuple[float, float]]:
-    """(by wall time, by CPU time) for ours / limit, pandas / ours and pandas / limit."""
+    """(by wall time, by CPU time) for ours / limit, pandas / ours, pandas / limit and our JSONL load /
+    the bare JSONL read."""
     by = {m.step: m for m in steps if m.ok}
     out: dict[str, tuple[float, float]] = {}
+    jsonl, bare_jsonl = by.get("load JSONL (ours)"), by.get("bare DuckDB JSONL read (limit)")
+    if jsonl and bare_jsonl:
+        out["jsonl_over_limit"] = (jsonl.wall_s / bare_jsonl.wall_s, jsonl.cpu_s / bare_jsonl.cpu_s)
     load, audit, bare, pandas = (by.get(k) for k in (
         "load Parquet (ours)", "audit (ours)", "bare DuckDB join (limit)", "pandas notebook"))
     if load and audit and bare:
@@ -240,6 +251,14 @@ def report(result: dict, command: str) -> str:
             f"missed by {TARGETS['jsonl_events_per_s'] / jsonl.events_per_s:.1f}x")
         lines.append(f"- JSONL load: **{jsonl.events_per_s:,.0f} events/s** "
                      f"(target {TARGETS['jsonl_events_per_s']:,}: {verdict})")
+    bare_jsonl = next((s for s in steps if s.step == "bare DuckDB JSONL read (limit)" and s.ok), None)
+    if bare_jsonl:
+        share = TARGETS["jsonl_events_per_s"] / bare_jsonl.events_per_s
+        lines.append(f"- bare DuckDB JSONL read (the limit for the JSONL load): "
+                     f"{bare_jsonl.events_per_s:,.0f} events/s; the target is {share:.0%} of it")
+    if "jsonl_over_limit" in r:
+        lines.append(f"- ours JSONL load / bare JSONL read: {r['jsonl_over_limit'][0]:.2f}x wall, "
+                     f"{r['jsonl_over_limit'][1]:.2f}x CPU")
     peak = max((s.peak_rss_bytes for s in steps if s.step.endswith("(ours)")), default=0)
     if peak:
         lines.append(f"- peak RSS of our steps: **{gib(peak)}** (target < 4 GiB at 10 M a side)")
@@ -247,7 +266,7 @@ def report(result: dict, command: str) -> str:
         if key in r:
             lines.append(f"- {label}: {r[key][0]:.2f}x wall, {r[key][1]:.2f}x CPU")
     lines.append(f"- checks: loaded from Parquet {checks['parquet_loaded']}, "
-                 f"from JSONL {checks['jsonl_loaded']}; "
+                 f"from JSONL {checks['jsonl_loaded']} (bare JSONL read {checks['bare_jsonl_events']}); "
                  f"pairs within 48 h: bare join {checks['bare_pairs']}, pandas {checks['pandas_pairs']}; "
                  f"audit: {checks['audit_deduplicated_pairs']} deduplicated pairs")
     lines.append(f"- preparation (not timed above): {man['prepare']}")

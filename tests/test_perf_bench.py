@@ -77,6 +77,30 @@ def test_pandas_notebook_agrees_with_bare_duckdb(bench_inputs):
     assert baselines.notebook_pandas(pixel, capi) == baselines.bare_duckdb(pixel, capi, None)
 
 
+def test_bare_jsonl_read_stores_every_event_and_every_key(bench_inputs, tmp_path):
+    """The JSONL limit stores one row per event of both folders, with a column for every Pixel key."""
+    out, manifest = bench_inputs
+    db = tmp_path / "bare.duckdb"
+    stored = baselines.bare_jsonl(out / "jsonl" / "pixel", out / "jsonl" / "capi", "1GB", db)
+    assert stored == sum(manifest["events"].values())
+    con = connect(db)
+    try:
+        keys = {k for (k,) in con.execute(
+            f"select distinct unnest(json_keys(json)) from read_ndjson_objects('{out}/jsonl/pixel/*.jsonl')"
+        ).fetchall()}
+        columns = {c for (c,) in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'bare_pixel_events'"
+        ).fetchall()}
+        capi_fields = con.execute(
+            "select count(*) from bare_capi_events where event.event_name is null or event.user_data is null"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert len(keys) > 10
+    assert keys <= columns
+    assert capi_fields == 0
+
+
 def test_copy_is_shifted_back_with_prefixed_ids(bench_inputs):
     out, _ = bench_inputs
     con = connect(None)
