@@ -12,6 +12,7 @@ import streamlit as st
 
 from audit.db import connect
 from audit.outputs import queries
+from audit.rules.incremental import events_not_audited
 
 DB_ENV = "CAPI_AUDIT_DB"
 OUTPUT_TABLES = ("event_pairs", "findings", "daily_metrics", "rules")
@@ -58,9 +59,8 @@ def _status(path: str | None) -> Status:
         cur = _connection(path).cursor()
         tables = queries.existing_tables(cur)
         events = cur.execute("select count(*) from events").fetchall()[0][0] if "events" in tables else 0
-        not_audited = cur.execute(
-            "select count(*) from events where event_ref not in (select event_ref from audited_events)"
-        ).fetchall()[0][0] if {"events", "audited_events"} <= tables else 0
+        state = {"events", "loads", "audited_events", "audit_runs"}
+        not_audited = events_not_audited(cur) if state <= tables else 0
     except Exception as exc:  # a locked or foreign file: say so on the page instead of crashing
         return Status(path, True, 0, False, str(exc))
     return Status(path, True, int(events), all(t in tables for t in OUTPUT_TABLES), None, int(not_audited))

@@ -206,3 +206,29 @@ def test_data_page_equals_loads(sample_db, con, monkeypatch):  # noqa: F811
     assert cards(at)["Records read"][0] == f"{read:,}"
     assert cards(at)["Loaded as events"][0] == f"{loaded:,}"
     assert cards(at)["Set aside"][0] == f"{quarantined:,}"
+
+
+def test_findings_list_is_the_first_findings_joined_to_their_events(con):  # noqa: F811
+    """The explorer's list picks its rows before the joins: the same rows, in the same order, as
+    joining every finding to its event and then taking the first ones."""
+    from audit.outputs import queries
+
+    plain = """
+        select f.rule_id, f.event_ref, f.detail, r.title, e.source_line, e.fbp
+        from findings as f
+        left join rules as r on r.rule_id = f.rule_id
+        left join events as e on e.event_ref = f.event_ref
+        where $rule is null or f.rule_id = $rule
+        order by case f.severity when 'critical' then 0 when 'warning' then 1 else 2 end, f.event_time,
+            f.rule_id, f.event_ref
+        limit $limit
+    """
+    columns = ["rule_id", "event_ref", "detail", "title", "source_line", "fbp"]
+    busiest = "select rule_id from findings group by 1 order by count(*) desc, 1 limit 1"
+    rule = con.execute(busiest).fetchall()[0][0]
+    for chosen, limit in ((None, 40), (rule, 7)):
+        listed = queries.run(con, "findings_events", rules=[chosen] if chosen else None, limit=limit)
+        expected = con.execute(plain, {"rule": chosen, "limit": limit}).df()
+        assert len(listed) == limit
+        assert listed[columns].astype(str).values.tolist() == expected[columns].astype(str).values.tolist()
+    assert listed["source_line"].notna().all()

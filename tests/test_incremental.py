@@ -240,3 +240,23 @@ def test_an_audit_that_stops_part_way_is_followed_by_a_full_one(generated, tmp_p
     assert modes == [("full",), ("full",)]  # the unfinished run's mark is replaced by the finished one
     _full(generated, tmp_path / "clean2.duckdb")
     assert differences(tmp_path / "clean2.duckdb", db) == {}
+
+
+def test_events_not_audited_counts_the_files_loaded_since_and_hand_made_changes(tmp_path):
+    sample.generate(tmp_path / "logs", events=600, seed=5, days=3)
+    con = connect(tmp_path / "db.duckdb")
+    exact = "select count(*) from events where event_ref not in (select event_ref from audited_events)"
+    load_files(con, [tmp_path / "logs" / "pixel_events.jsonl"], "pixel")
+    incremental.run(con)
+    assert incremental.events_not_audited(con) == 0
+    load_files(con, [tmp_path / "logs" / "capi_requests.jsonl"], "capi")
+    capi_events = con.execute("select count(*) from events where channel = 'capi'").fetchall()[0][0]
+    assert capi_events > 0
+    assert incremental.events_not_audited(con) == capi_events == con.execute(exact).fetchall()[0][0]
+    # an event added by hand, without a load: the counts no longer add up, so the refs are compared
+    con.execute("insert into events select * replace (event_ref || ':copy' as event_ref) from events "
+                "where event_ref = (select min(event_ref) from events where channel = 'pixel')")
+    assert incremental.events_not_audited(con) == capi_events + 1 == con.execute(exact).fetchall()[0][0]
+    incremental.run(con)
+    assert incremental.events_not_audited(con) == 0
+    con.close()

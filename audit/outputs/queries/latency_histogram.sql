@@ -1,12 +1,14 @@
 -- Send latency (sent_at - event_time) in buckets, per channel, for events whose log has sent_at.
+-- Times are compared as microseconds and the day range as a time range (the day of every event is
+-- not worked out): this query reads every event, 97 M at the largest workspace measured.
 with timed as (
-    select channel, epoch(sent_at) - epoch(event_time) as latency_s
+    select channel, epoch_us(sent_at) - epoch_us(event_time) as latency_us
     from events
     where sent_at is not null
       and event_time is not null
       and ($dataset is null or coalesce(dataset_id, 'unknown') = $dataset)
-      and ($start is null or cast(timezone('UTC', event_time) as date) >= cast($start as date))
-      and ($end is null or cast(timezone('UTC', event_time) as date) <= cast($end as date))
+      and ($start is null or event_time >= timezone('UTC', cast(cast($start as date) as timestamp)))
+      and ($end is null or event_time < timezone('UTC', cast(cast($end as date) as timestamp) + interval 1 day))
       and ($names is null or list_contains(cast($names as varchar[]), event_name))
       and ($channel is null or channel = $channel)
 ),
@@ -14,13 +16,13 @@ bucketed as (
     select
         channel,
         case
-            when latency_s < 0 then 0
-            when latency_s < 60 then 1
-            when latency_s < 600 then 2
-            when latency_s < 3600 then 3
-            when latency_s < 6 * 3600 then 4
-            when latency_s < 86400 then 5
-            when latency_s < 7 * 86400 then 6
+            when latency_us < 0 then 0
+            when latency_us < 60 * 1000000::bigint then 1
+            when latency_us < 600 * 1000000::bigint then 2
+            when latency_us < 3600 * 1000000::bigint then 3
+            when latency_us < 6 * 3600 * 1000000::bigint then 4
+            when latency_us < 86400 * 1000000::bigint then 5
+            when latency_us < 7 * 86400 * 1000000::bigint then 6
             else 7
         end as bucket
     from timed
