@@ -134,3 +134,25 @@ def test_bad_day_is_a_user_error(con):
 
 def test_share_is_none_without_a_denominator():
     assert share(1, 0) is None and share(None, 3) is None and share(1, 4) == 0.25
+
+
+def test_day_range_is_a_utc_day_at_its_edges_in_any_session_time_zone():
+    """The day filter compares times with the UTC day's bounds: the last microsecond of a day and the first
+    of the next fall on their own days, whatever the session's time zone (summary and latency chart)."""
+    from audit.outputs import queries
+
+    rows = [
+        pixel("Lead", "e-1", "2026-11-02T00:00:00Z", sent_at="2026-11-02T00:00:30Z"),
+        pixel("Lead", "e-2", "2026-11-02T23:59:59.999999Z", sent_at="2026-11-03T00:00:30Z"),
+        pixel("Lead", "e-3", "2026-11-03T00:00:00Z", sent_at="2026-11-03T00:20:00Z"),
+        pixel("Lead", "e-4", "2026-11-01T23:59:59.999999Z", sent_at="2026-11-02T00:00:30Z"),
+    ]
+    con = store(rows)
+    run_audit(con)
+    con.execute("set TimeZone = 'America/Los_Angeles'")
+    for day, expected in ((date(2026, 11, 1), 1), (date(2026, 11, 2), 2), (date(2026, 11, 3), 1)):
+        assert summary(con, start=day, end=day)["events"] == {"pixel": expected, "capi": 0}
+        hist = queries.run(con, "latency_histogram", dataset=None, start=day, end=day, names=None,
+                           channel=None)
+        assert int(hist["events"].sum()) == expected
+    assert summary(con, start=date(2026, 11, 2), end=date(2026, 11, 3))["events"] == {"pixel": 3, "capi": 0}

@@ -1,10 +1,11 @@
 -- Production events per channel (plain counts), and test events apart.
+-- The day range is compared as a time range, so no event's day is worked out (this reads every event).
 with scoped as (
     select channel, test_event_code is not null as is_test
     from events
     where ($dataset is null or coalesce(dataset_id, 'unknown') = $dataset)
-      and ($start is null or cast(timezone('UTC', event_time) as date) >= $start)
-      and ($end is null or cast(timezone('UTC', event_time) as date) <= $end)
+      and ($start is null or event_time >= timezone('UTC', cast($start as timestamp)))
+      and ($end is null or event_time < timezone('UTC', cast($end as timestamp) + interval 1 day))
       and ($names is null or list_contains($names, event_name))
       and ($channel is null or channel = $channel)
 )
