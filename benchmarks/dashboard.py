@@ -77,11 +77,12 @@ def main() -> None:
     events = con.execute("select count(*) from events").fetchone()[0]
     con.close()
     info = machine()
+    command = f"python benchmarks/dashboard.py {' '.join(sys.argv[1:])}"  # before time_pages clears sys.argv
     rows = time_pages(args.db, args.runs)
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: dashboard pages on {events:,} events",
         "",
-        f"Command: `python benchmarks/dashboard.py {' '.join(sys.argv[1:])}`  ",
+        f"Command: `{command}`  ",
         machine_line(info) + " Server-side time per page (queries and figures, Streamlit AppTest).",
         "",
         "| page | first view s | again s | under 2 s |",
