@@ -232,3 +232,19 @@ def test_findings_list_is_the_first_findings_joined_to_their_events(con):  # noq
         assert len(listed) == limit
         assert listed[columns].astype(str).values.tolist() == expected[columns].astype(str).values.tolist()
     assert listed["source_line"].notna().all()
+
+
+def test_findings_list_finds_the_event_of_a_finding_without_event_time():
+    """The list joins findings to events on their ref and event_time: a missing time still matches."""
+    from eventsets import pixel, store
+
+    from audit.outputs import queries
+    from audit.rules.engine import run_audit
+
+    con = store([pixel("Purchase", "n-1", "2026-11-02T10:00:00Z"),
+                 pixel("Purchase", "n-2", "2026-11-02T11:00:00Z")])
+    con.execute("update events set event_time = null where event_id = 'n-1'")
+    run_audit(con)
+    listed = queries.run(con, "findings_events", rules=["purchase_value_missing"], limit=10)
+    assert len(listed) == 2 and listed["event_time"].isna().sum() == 1
+    assert sorted(listed["source_line"].tolist()) == [1, 2]

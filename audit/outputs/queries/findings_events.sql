@@ -1,7 +1,8 @@
 -- The events behind findings, with the rule's meaning and fix; identifiers as stored (hashes).
 -- The first $limit findings are picked on their sort keys alone (a top-N that carries every column
--- costs six times as much on 34 M findings), then read whole and joined: the events table is probed
--- for those rows alone.
+-- costs six times as much on 34 M findings), then read whole and joined to their events. A finding keeps
+-- its event's event_time, so the join compares it too: DuckDB then skips the row groups of events whose
+-- times lie outside the picked findings' (at 96.7 M events, 0.16 s instead of 1.8-3.9 s for a week).
 with picked as (
     select f.rowid as finding_row
     from findings as f
@@ -44,6 +45,6 @@ select
     f.paired_event_ref
 from shown as f
 left join rules as r on r.rule_id = f.rule_id
-left join events as e on e.event_ref = f.event_ref
+left join events as e on e.event_ref = f.event_ref and e.event_time is not distinct from f.event_time
 order by case f.severity when 'critical' then 0 when 'warning' then 1 else 2 end, f.event_time, f.rule_id,
     f.event_ref
