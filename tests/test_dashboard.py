@@ -247,4 +247,5 @@ def test_findings_list_finds_the_event_of_a_finding_without_event_time():
     run_audit(con)
     listed = queries.run(con, "findings_events", rules=["purchase_value_missing"], limit=10)
     assert len(listed) == 2 and listed["event_time"].isna().sum() == 1
-    assert sorted(listed["source_line"].tolist()) == [1, 2]
+    lines = dict(con.execute("select event_ref, source_line from events").fetchall())
+    assert listed["source_line"].tolist() == [lines[ref] for ref in listed["event_ref"]]
