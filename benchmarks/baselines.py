@@ -81,12 +81,14 @@ def notebook_pandas(pixel: Path, capi: Path) -> int:
 
 
 def main() -> None:
-    """Command line: run one baseline and print its pair count as JSON."""
+    """Command line: run one baseline and print its count as JSON ({"pairs": N} or {"events": N})."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("engine", choices=["duckdb", "pandas", "duckdb-jsonl"])
-    parser.add_argument("--pixel", type=Path, required=True)
-    parser.add_argument("--capi", type=Path, required=True)
-    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("engine", choices=["duckdb", "pandas", "duckdb-jsonl"],
+                        help="duckdb: the bare keyed join; pandas: the notebook join; duckdb-jsonl: the bare "
+                        "JSONL read")
+    parser.add_argument("--pixel", type=Path, required=True, help="folder of the Pixel files")
+    parser.add_argument("--capi", type=Path, required=True, help="folder of the CAPI files")
+    parser.add_argument("--memory-limit", default=None, help="DuckDB memory limit (duckdb engines)")
     args = parser.parse_args()
     if args.engine == "duckdb":
         print(json.dumps({"pairs": bare_duckdb(args.pixel, args.capi, args.memory_limit)}))

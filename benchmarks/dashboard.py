@@ -63,26 +63,25 @@ def time_pages(db: Path, runs: int) -> list[tuple[str, float, float]]:
             if at.exception:
                 raise SystemExit(f"{name}: {at.exception[0].value}")
         out.append((name, times[0], min(times[1:]) if runs > 1 else times[0]))
+        print(f"{name}: first view {times[0]:.2f} s", file=sys.stderr, flush=True)
     return out
 
 
-def time_filters(db: Path) -> list[tuple[str, str, float]]:
+def time_filters(busiest: str) -> list[tuple[str, str, float]]:
     """[(filters, page, seconds)]: every page after each change of the sidebar's filters, in one session
-    (run after time_pages, in the same process)."""
-    import duckdb
+    (run after time_pages, in the same process, on its database); `busiest` is the event name to pick."""
     from streamlit.testing.v1 import AppTest
 
-    con = duckdb.connect(str(db), read_only=True)
-    busiest = con.execute("select event_name from events where event_name is not null group by 1 "
-                          "order by count(distinct channel) desc, count(*) desc limit 1").fetchone()[0]
-    con.close()
+    from dashboards.filters import CHANNELS
+
+    server = next(label for label, channel in CHANNELS.items() if channel == "capi")
     at = AppTest.from_file(str(ROOT / "dashboards" / "app.py"), default_timeout=600)
     at.run()
     first, last = at.date_input(key="f_dates").min, at.date_input(key="f_dates").max
     changes = [
         ("every day", lambda: at.date_input(key="f_dates").set_value((first, last))),
         (f"+ {busiest} only", lambda: at.multiselect(key="f_names").select(busiest)),
-        ("+ server only", lambda: at.radio(key="f_channel").set_value(at.radio(key="f_channel").options[2])),
+        ("+ server only", lambda: at.radio(key="f_channel").set_value(server)),
     ]
     out = []
     for label, change in changes:
@@ -92,6 +91,7 @@ def time_filters(db: Path) -> list[tuple[str, str, float]]:
             at.switch_page(page or "app_pages/overview.py")
             at.run()
             out.append((label, name, time.perf_counter() - start))
+            print(f"{label}, {name}: {out[-1][2]:.2f} s", file=sys.stderr, flush=True)
             if at.exception:
                 raise SystemExit(f"{name} ({label}): {at.exception[0].value}")
     return out
@@ -110,6 +110,9 @@ def main() -> None:
 
     con = duckdb.connect(str(args.db), read_only=True)
     events = con.execute("select count(*) from events").fetchone()[0]
+    # the event name the filter timings pick: the most frequent one sent on both channels
+    busiest = con.execute("select event_name from events where event_name is not null group by 1 "
+                          "order by count(distinct channel) desc, count(*) desc limit 1").fetchone()[0]
     con.close()
     info = machine()
     command = f"python benchmarks/dashboard.py {' '.join(sys.argv[1:])}"  # before time_pages clears sys.argv
@@ -129,7 +132,7 @@ def main() -> None:
     if not args.no_filters:
         lines += ["", "After each change of the filters, in one session (the changes add up):", "",
                   "| filters | page | s | under 2 s |", "|---|---|---:|---|"]
-        for label, name, seconds in time_filters(args.db):
+        for label, name, seconds in time_filters(busiest):
             lines.append(f"| {label} | {name} | {seconds:.2f} | {'yes' if seconds < TARGET_S else 'no'} |")
     publish("\n".join(lines) + "\n", record=not args.no_record)
 

@@ -107,6 +107,14 @@ def printed(log: Path, key: str) -> int | None:
     return json.loads(lines[-1])[key] if lines else None
 
 
+def same_events(checks: dict) -> str:
+    """', the same events' or ', NOT the events we loaded' when both JSONL steps ran, else ''."""
+    ours, bare = sum(checks["jsonl_loaded"].values()), checks["bare_jsonl_events"]
+    if not ours or bare is None:
+        return ""
+    return ", the same events" if ours == bare else ", NOT the events we loaded"
+
+
 def want_pandas(choice: str, total_events: int) -> bool:
     """Run the pandas notebook unless it would not fit in the memory free now."""
     if choice != "auto":
@@ -117,6 +125,8 @@ def want_pandas(choice: str, total_events: int) -> bool:
 
 
 STEPS = ("load_parquet", "audit", "load_jsonl", "bare", "bare_jsonl", "pandas")
+JSONL_STEPS = {"load_jsonl", "bare_jsonl"}  # the steps that read the JSONL files
+LOAD_JSONL, BARE_JSONL = "load JSONL (ours)", "bare DuckDB JSONL read (limit)"  # their labels
 
 
 def prepare_inputs(args: argparse.Namespace, work: Path) -> dict:
@@ -126,11 +136,11 @@ def prepare_inputs(args: argparse.Namespace, work: Path) -> dict:
            "--seed", str(args.seed)]
     if args.memory_limit:
         cmd += ["--memory-limit", args.memory_limit]
-    if "load_jsonl" not in args.steps:
+    if not JSONL_STEPS & set(args.steps):
         cmd.append("--no-jsonl")
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     manifest = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
-    if "load_jsonl" in args.steps and not manifest.get("jsonl", True):
+    if JSONL_STEPS & set(args.steps) and not manifest.get("jsonl", True):
         raise SystemExit(f"{work} was prepared without JSONL files; use another --work-dir")
     return manifest
 
@@ -159,7 +169,7 @@ def run(args: argparse.Namespace) -> dict:
                               logs / "audit.log", total, disk=ours))
     if "load_jsonl" in args.steps:
         ours_jsonl.unlink(missing_ok=True)
-        steps.append(run_step("load JSONL (ours)",
+        steps.append(run_step(LOAD_JSONL,
                               audit_cmd("load", "--db", str(ours_jsonl), *js_files, *limit),
                               logs / "load_jsonl.log", total, disk=ours_jsonl))
     bare_limit = args.memory_limit or default_memory_limit()
@@ -169,7 +179,7 @@ def run(args: argparse.Namespace) -> dict:
                               [*baseline, "duckdb", *pq_files, "--memory-limit", bare_limit],
                               logs / "bare_join.log", total))
     if "bare_jsonl" in args.steps:
-        steps.append(run_step("bare DuckDB JSONL read (limit)",
+        steps.append(run_step(BARE_JSONL,
                               [*baseline, "duckdb-jsonl", *js_files, "--memory-limit", bare_limit],
                               logs / "bare_jsonl.log", total))
     if "pandas" in args.steps and want_pandas(args.pandas, total):
@@ -178,10 +188,9 @@ def run(args: argparse.Namespace) -> dict:
     ran = {m.step for m in steps}
     checks = {
         "parquet_loaded": counts(ours) if ours.exists() else {},
-        "jsonl_loaded": counts(ours_jsonl) if "load JSONL (ours)" in ran and ours_jsonl.exists() else {},
+        "jsonl_loaded": counts(ours_jsonl) if LOAD_JSONL in ran and ours_jsonl.exists() else {},
         "bare_pairs": printed(logs / "bare_join.log", "pairs") if "bare DuckDB join (limit)" in ran else None,
-        "bare_jsonl_events": (printed(logs / "bare_jsonl.log", "events")
-                              if "bare DuckDB JSONL read (limit)" in ran else None),
+        "bare_jsonl_events": printed(logs / "bare_jsonl.log", "events") if BARE_JSONL in ran else None,
         "pandas_pairs": printed(logs / "pandas.log", "pairs") if "pandas notebook" in ran else None,
         "audit_deduplicated_pairs": dedup_pairs(ours) if "audit (ours)" in ran else None,
     }
@@ -197,7 +206,7 @@ def ratios(steps: list[Measure]) -> dict[str, tuple[float, float]]:
     the bare JSONL read."""
     by = {m.step: m for m in steps if m.ok}
     out: dict[str, tuple[float, float]] = {}
-    jsonl, bare_jsonl = by.get("load JSONL (ours)"), by.get("bare DuckDB JSONL read (limit)")
+    jsonl, bare_jsonl = by.get(LOAD_JSONL), by.get(BARE_JSONL)
     if jsonl and bare_jsonl:
         out["jsonl_over_limit"] = (jsonl.wall_s / bare_jsonl.wall_s, jsonl.cpu_s / bare_jsonl.cpu_s)
     load, audit, bare, pandas = (by.get(k) for k in (
@@ -245,14 +254,14 @@ def report(result: dict, command: str) -> str:
         verdict = "met" if wall <= TARGETS["ours_over_limit"] else "missed"
         lines.append(f"- ours (load Parquet + audit) / bare join: **{wall:.0f}x** wall, {cpu:.0f}x CPU "
                      f"(target {TARGETS['ours_over_limit']}x: {verdict})")
-    jsonl = next((s for s in steps if s.step == "load JSONL (ours)" and s.ok), None)
+    by = {s.step: s for s in steps if s.ok}
+    jsonl = by.get(LOAD_JSONL)
     if jsonl:
         verdict = "met" if jsonl.events_per_s >= TARGETS["jsonl_events_per_s"] else (
             f"missed by {TARGETS['jsonl_events_per_s'] / jsonl.events_per_s:.1f}x")
         lines.append(f"- JSONL load: **{jsonl.events_per_s:,.0f} events/s** "
                      f"(target {TARGETS['jsonl_events_per_s']:,}: {verdict})")
-    bare_jsonl = next((s for s in steps if s.step == "bare DuckDB JSONL read (limit)" and s.ok), None)
-    if bare_jsonl:
+    if bare_jsonl := by.get(BARE_JSONL):
         share = TARGETS["jsonl_events_per_s"] / bare_jsonl.events_per_s
         lines.append(f"- bare DuckDB JSONL read (the limit for the JSONL load): "
                      f"{bare_jsonl.events_per_s:,.0f} events/s; the target is {share:.0%} of it")
@@ -266,7 +275,8 @@ def report(result: dict, command: str) -> str:
         if key in r:
             lines.append(f"- {label}: {r[key][0]:.2f}x wall, {r[key][1]:.2f}x CPU")
     lines.append(f"- checks: loaded from Parquet {checks['parquet_loaded']}, "
-                 f"from JSONL {checks['jsonl_loaded']} (bare JSONL read {checks['bare_jsonl_events']}); "
+                 f"from JSONL {checks['jsonl_loaded']} (bare JSONL read {checks['bare_jsonl_events']}"
+                 f"{same_events(checks)}); "
                  f"pairs within 48 h: bare join {checks['bare_pairs']}, pandas {checks['pandas_pairs']}; "
                  f"audit: {checks['audit_deduplicated_pairs']} deduplicated pairs")
     lines.append(f"- preparation (not timed above): {man['prepare']}")
