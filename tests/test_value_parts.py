@@ -29,11 +29,11 @@ def one_join(con) -> bool | None:
 
 def keep_value_checks(con) -> None:
     """Table kept_value_checks: the rows stage 60's statements wrote (an intermediate, dropped after the
-    rules), made again by the same statements with the same variables."""
-    slices = " ".join(f"union all from mq_value_rows(2, value_slice := {k})"
-                      for k in range(MAX_VALUE_CHECK_SLICES))
-    con.execute("create table kept_value_checks as from mq_value_rows(0) union all from mq_value_rows(1) "
-                + slices)
+    rules), made again by the same statements with the same variables; without value_id, the row of the
+    value's facts in this workspace's table."""
+    rows = "select * exclude (value_id) from mq_value_rows"
+    slices = " ".join(f"union all {rows}(2, value_slice := {k})" for k in range(MAX_VALUE_CHECK_SLICES))
+    con.execute(f"create table kept_value_checks as {rows}(0) union all {rows}(1) {slices}")
 
 
 def test_one_join_and_three_parts_give_the_same_value_checks(tmp_path, monkeypatch):
@@ -77,8 +77,8 @@ def test_part_two_slices_split_its_values_without_loss_or_overlap(tmp_path):
 
 def test_the_stage_holds_a_statement_for_every_slice():
     text = sql_text("audit.rules.sql.stages", "60_value_checks.sql")
-    slices = re.findall(r"^insert into stage_mq_value_checks from mq_value_rows\(2, value_slice := (\d+)\);$",
-                        text, re.M)
+    statement = r"^insert into stage_mq_value_checks from mq_value_check_rows\(2, value_slice := (\d+)\);$"
+    slices = re.findall(statement, text, re.M)
     assert [int(k) for k in slices] == list(range(MAX_VALUE_CHECK_SLICES))
 
 

@@ -5,11 +5,12 @@ select
     c.event_ref,
     null                                                                as paired_event_ref,
     'client_ip_address'                                                 as field,
-    c.stripped || ' is on server events of ' || cast(getvariable('shared_ip_min_users') as integer)
+    f.stripped || ' is on server events of ' || cast(getvariable('shared_ip_min_users') as integer)
         || ' or more different users'                                   as detail,
     null                                                                as severity
 from stage_mq_value_checks as c
-join stage_mq_shared_ips as s on s.ip = c.stripped
+join stage_mq_value_facts as f on f.rowid = c.value_id
+join stage_mq_shared_ips as s on s.ip = f.stripped
 where c.kind = 'ip'
   and c.channel = 'capi'
   and not c.is_empty

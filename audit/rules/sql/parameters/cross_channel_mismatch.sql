@@ -22,14 +22,22 @@ with pair_sides as (
       and capi_event_ref is not null
       and pixel_event_ref is not null
 ),
+value_keys as (
+    -- each distinct value of the six parameters as a number: the hash of its SHA-256 part or its text
+    select rowid as value_id, hash(coalesce(hash_part(value), stripped)) as value_key
+    from stage_mq_value_facts
+    where not is_empty
+      and parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
+),
 side_hashes as (
     -- every value sent on either side of a pair as (pair, parameter number, side, hash of the value)
     select
         p.pair_key,
         list_position(['em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address'], c.parameter) as param,
         p.server_side,
-        hash(coalesce(hash_part(c.value), c.stripped))                  as value_key
+        k.value_key
     from stage_mq_value_checks as c
+    join value_keys as k on k.value_id = c.value_id
     join pair_sides as p on p.ref_key = hash(c.event_ref)
     where not c.is_empty
       and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
@@ -77,14 +85,15 @@ side_values as (
         x.server_side,
         -- list_distinct(list()) rather than list(distinct): the same values for list_has_any (it skips
         -- NULLs), without the plan DuckDB makes for a DISTINCT aggregate (it ran out of memory)
-        list_distinct(list(coalesce(hash_part(c.value), c.stripped)))   as vals,
+        list_distinct(list(coalesce(hash_part(f.value), f.stripped)))   as vals,
         -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
         list_distinct(list(case when c.parameter = 'external_id'
-            then sha256(lower(regexp_replace(c.stripped, '\s', '', 'g'))) end)) as hashed_vals,
+            then sha256(lower(regexp_replace(f.stripped, '\s', '', 'g'))) end)) as hashed_vals,
         max(c.ip_version)                                               as ip_version,
-        max(c.click_id)                                                 as click_id
+        max(f.click_id)                                                 as click_id
     from suspect_sides as x
     join stage_mq_value_checks as c on c.event_ref = x.event_ref and c.parameter = x.parameter
+    join stage_mq_value_facts as f on f.rowid = c.value_id
     where not c.is_empty
     group by x.capi_event_ref, x.pixel_event_ref, x.parameter, x.server_side
 ),

@@ -14,11 +14,13 @@ pair_click_ids as (
     select
         p.capi_event_ref,
         p.pixel_event_ref,
-        cp.click_id                                                     as capi_click_id,
-        px.click_id                                                     as pixel_click_id
+        cf.click_id                                                     as capi_click_id,
+        pf.click_id                                                     as pixel_click_id
     from event_pairs as p
     join stage_mq_value_checks as cp on cp.event_ref = p.capi_event_ref and cp.kind = 'fbc'
     join stage_mq_value_checks as px on px.event_ref = p.pixel_event_ref and px.kind = 'fbc'
+    join stage_mq_value_facts as cf on cf.rowid = cp.value_id
+    join stage_mq_value_facts as pf on pf.rowid = px.value_id
     where p.pairing = 'deduplicated'
 ),
 against_pixel as (

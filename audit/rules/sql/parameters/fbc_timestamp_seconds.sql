@@ -1,11 +1,12 @@
 -- Events whose fbc creation time has 10 digits (Unix seconds) instead of 13 (milliseconds).
 select
-    event_ref,
+    c.event_ref,
     null                                                                as paired_event_ref,
     'fbc'                                                               as field,
-    'fbc creation time ' || cookie_parts(stripped)[3] || ' is in seconds; Meta expects milliseconds' as detail,
+    'fbc creation time ' || cookie_parts(f.stripped)[3] || ' is in seconds; Meta expects milliseconds' as detail,
     null                                                                as severity
-from stage_mq_value_checks
-where kind = 'fbc'
-  and fbc_format_ok
-  and cookie_ts_digits = 10
+from stage_mq_value_checks as c
+join stage_mq_value_facts as f on f.rowid = c.value_id
+where c.kind = 'fbc'
+  and c.fbc_format_ok
+  and c.cookie_ts_digits = 10

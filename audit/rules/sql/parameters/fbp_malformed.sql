@@ -1,13 +1,14 @@
 -- Events whose fbp is not fb.<index>.<creation ms>.<random digits>[.<suffix>].
 select
-    event_ref,
+    c.event_ref,
     null                                                                as paired_event_ref,
     'fbp'                                                               as field,
-    'fbp ' || quoted(value) || ' does not have the form fb.<index>.<creation time in ms>.<random number>'
+    'fbp ' || quoted(f.value) || ' does not have the form fb.<index>.<creation time in ms>.<random number>'
                                                                         as detail,
     null                                                                as severity
-from stage_mq_value_checks
-where kind = 'fbp'
-  and not is_empty
-  and not identifier_hashed
-  and not fbp_ok
+from stage_mq_value_checks as c
+join stage_mq_value_facts as f on f.rowid = c.value_id
+where c.kind = 'fbp'
+  and not c.is_empty
+  and not c.identifier_hashed
+  and not c.fbp_ok

@@ -1,13 +1,14 @@
 -- Events with a hashed field holding the hash of an empty or placeholder word (or such a word as external_id).
 with placeholders as (
     select
-        event_ref,
-        parameter,
-        parameter || ' is '
-        || case when hash_part(value) is not null then 'the hash of ' else 'the text ' end
-        || case when placeholder = '' then 'an empty string' else quoted(placeholder) end as problem
-    from stage_mq_value_checks
-    where placeholder is not null
+        c.event_ref,
+        c.parameter,
+        c.parameter || ' is '
+        || case when hash_part(f.value) is not null then 'the hash of ' else 'the text ' end
+        || case when c.placeholder = '' then 'an empty string' else quoted(c.placeholder) end as problem
+    from stage_mq_value_checks as c
+    join stage_mq_value_facts as f on f.rowid = c.value_id
+    where c.placeholder is not null
 )
 select
     event_ref,

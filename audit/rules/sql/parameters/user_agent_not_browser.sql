@@ -3,7 +3,7 @@ select
     c.event_ref,
     null                                                                as paired_event_ref,
     'client_user_agent'                                                 as field,
-    quoted(c.value) || case c.ua_kind
+    quoted(f.value) || case c.ua_kind
         when 'http_library' then ' is an HTTP library (' || c.ua_family || '), not a browser'
         when 'bot' then ' is a bot or crawler (' || coalesce(c.ua_family, 'unknown') || ')'
         when 'headless' then ' is a headless (automated) browser'
@@ -11,6 +11,7 @@ select
     end                                                                 as detail,
     null                                                                as severity
 from stage_mq_value_checks as c
+join stage_mq_value_facts as f on f.rowid = c.value_id
 join events as e on e.event_ref = c.event_ref
 where c.kind = 'ua'
   and c.channel = 'capi'

@@ -123,13 +123,16 @@ with values_sent as (
               and hash(event_ref, parameter, value) % coalesce(getvariable('value_check_slices'), 2) = value_slice)
 ),
 facts as (
-    -- the facts of the same values (the same condition, on the facts' part)
+    -- the facts of the same values (the same condition, on the facts' part); value_id: the facts' row, for
+    -- the audit's narrow stage_mq_value_checks
+    select rowid as value_id, *
     from stage_mq_value_facts
     where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
                                       then value_part = 0 else part = value_part end)
 ),
 checked as (
     select
+        c.value_id,
         v.event_ref,
         v.channel,
         v.event_time,
@@ -189,13 +192,18 @@ from checked as c;
 -- (audit/rules/engine.py, set_join_parts); the statements past the last slice select nothing.
 -- An intermediate (one row per value sent, 28 columns: writing it to the workspace file was most of this
 -- stage's time); the workspace keeps the per-value facts and the value_checks view instead.
-create or replace temp table stage_mq_value_checks as from mq_value_rows(0);
-insert into stage_mq_value_checks from mq_value_rows(1);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 0);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 1);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 2);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 3);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 4);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 5);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 6);
-insert into stage_mq_value_checks from mq_value_rows(2, value_slice := 7);
+-- The audit's rows leave out the text of each value (value, stripped, click_id: the same for every event
+-- sending it), which was most of the table's bytes; rules read it from stage_mq_value_facts by value_id.
+create or replace temp macro mq_value_check_rows(value_part, value_slice := null) as table
+select * exclude (value, stripped, click_id) from mq_value_rows(value_part, value_slice := value_slice);
+
+create or replace temp table stage_mq_value_checks as from mq_value_check_rows(0);
+insert into stage_mq_value_checks from mq_value_check_rows(1);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 0);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 1);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 2);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 3);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 4);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 5);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 6);
+insert into stage_mq_value_checks from mq_value_check_rows(2, value_slice := 7);

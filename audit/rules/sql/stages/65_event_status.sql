@@ -27,9 +27,12 @@ create or replace macro mq_parameters() as table
 -- insufficient: a server event whose keys are only one of Meta's weak combinations (or none).
 create or replace table stage_mq_event_status as
 with shared_ips as (
-    select ip
-    from stage_mq_shared_ips
-    where users >= getvariable('shared_ip_min_users')
+    -- the values (rows of stage_mq_value_facts) of the IPs shared by that many users
+    select f.rowid as value_id
+    from stage_mq_value_facts as f
+    join stage_mq_shared_ips as s on s.ip = f.stripped
+    where f.kind = 'ip'
+      and s.users >= getvariable('shared_ip_min_users')
 ),
 keyed_rows as (
     -- every value sent and one row per event, keyed by the 64-bit hash of the event's ref: the aggregate
@@ -39,8 +42,8 @@ keyed_rows as (
         hash(c.event_ref)                                               as ref_key,
         null                                                            as event_row,
         case when not c.is_empty then mq_parameter_bit(c.parameter) end as present_bit,
-        case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.stripped in (
-            select ip from shared_ips)) then mq_parameter_bit(c.parameter) end as valid_bit,
+        case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.value_id in (
+            select value_id from shared_ips)) then mq_parameter_bit(c.parameter) end as valid_bit,
         c.kind = 'ip' and c.ip_version = 6                              as ipv6
     from stage_mq_value_checks as c
     union all
@@ -69,8 +72,8 @@ shared_key_masks as (
     select
         c.event_ref,
         bit_or(case when not c.is_empty then mq_parameter_bit(c.parameter) end) as present_mask,
-        bit_or(case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.stripped in (
-            select ip from shared_ips)) then mq_parameter_bit(c.parameter) end) as valid_mask,
+        bit_or(case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.value_id in (
+            select value_id from shared_ips)) then mq_parameter_bit(c.parameter) end) as valid_mask,
         bool_or(c.kind = 'ip' and c.ip_version = 6)                     as ipv6
     from stage_mq_value_checks as c
     semi join shared_keys as k on k.ref_key = hash(c.event_ref)
