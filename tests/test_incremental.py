@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from eventsets import audit_in_two_steps, capi, pixel
@@ -201,20 +202,45 @@ def test_a_server_ip_turning_shared_re_audits_its_old_events(tmp_path):
     con.close()
 
 
-def test_the_fingerprint_covers_all_code_an_audit_runs():
-    """The fingerprint hashes audit/{rules,metrics,schema}: an audit must import nothing from elsewhere
-    in the package but audit.db, audit.errors and audit.sizes (the loader's code is left out on purpose)."""
+def test_the_fingerprint_covers_all_code_an_audit_runs(generated, tmp_path):
+    """The fingerprint hashes audit/{rules,metrics,schema} but READ_ONLY_CODE: a full and an incremental
+    audit must import nothing from elsewhere in the package but audit.db, audit.errors and audit.sizes (the
+    loader's code is left out on purpose), and must neither import nor read READ_ONLY_CODE."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(generated, db)
     script = (
-        "import sys\n"
+        "import pathlib, sys\n"
+        "read, read_text = set(), pathlib.Path.read_text\n"
+        "def recorded(path, *args, **kwargs):\n"
+        "    read.add(path.as_posix())\n"
+        "    return read_text(path, *args, **kwargs)\n"
+        "pathlib.Path.read_text = recorded\n"
         "from audit.db import connect\n"
         "from audit.rules import incremental\n"
-        "incremental.run(connect(None))\n"
+        "con = connect(sys.argv[1])\n"
+        f"con.execute('create table held as select * from events where {RECEIVED} >= '\n"
+        f"            '(select max({RECEIVED}) - interval 1 day from events)')\n"
+        "con.execute('delete from events where event_ref in (select event_ref from held)')\n"
+        "modes = [incremental.run(con).mode]\n"
+        "con.execute('insert into events select * from held')\n"
+        "modes.append(incremental.run(con).mode)\n"
+        "print(' '.join(modes))\n"
         "print(' '.join(m for m in sys.modules if m.startswith('audit.')))\n"
+        "print(' '.join(sorted(read)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "full incremental"
+    modules = out[1].split()
     allowed = (*incremental.AUDIT_CODE, "db", "errors", "sizes")
-    outside = {m for m in out.split() if m.split(".")[1] not in allowed}
+    outside = {m for m in modules if m.split(".")[1] not in allowed}
     assert not outside, outside
+    package = Path(incremental.__file__).resolve().parents[1]
+    read = {Path(f).resolve().relative_to(package).as_posix() for f in out[2].split()
+            if Path(f).resolve().is_relative_to(package)}
+    assert {"rules/sql/stages/60_value_checks.sql", "metrics/period_sql/10_parameter_coverage.sql"} <= read
+    imported = {m.removeprefix("audit.").replace(".", "/") + ".py" for m in modules}
+    assert {f for f in read | imported if f.startswith(incremental.READ_ONLY_CODE)} == set()
 
 
 def test_an_audit_that_stops_part_way_is_followed_by_a_full_one(generated, tmp_path, monkeypatch):

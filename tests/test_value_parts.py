@@ -31,7 +31,7 @@ def keep_value_checks(con) -> None:
     """Table kept_value_checks: the rows stage 60's statements wrote (an intermediate, dropped after the
     rules), made again by the same statements with the same variables; without value_id, the row of the
     value's facts in this workspace's table."""
-    rows = "select * exclude (value_id) from mq_value_rows"
+    rows = "select * exclude (value_id, value_key) from mq_value_rows"
     slices = " ".join(f"union all {rows}(2, value_slice := {k})" for k in range(MAX_VALUE_CHECK_SLICES))
     con.execute(f"create table kept_value_checks as {rows}(0) union all {rows}(1) {slices}")
 

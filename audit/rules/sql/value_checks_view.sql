@@ -4,5 +4,5 @@
 -- the workspace keeps (stage_mq_value_facts), with the fbc settings of the audit that made it.
 -- A filter on event_ref reaches the events: one event's values are checked in well under a second.
 create or replace view value_checks as
-select * exclude (value_id)
+select * exclude (value_id, value_key)
 from mq_value_rows(null, clock_skew_minutes := {clock_skew_minutes}, fbc_max_age_days := {fbc_max_age_days});

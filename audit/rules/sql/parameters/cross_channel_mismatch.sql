@@ -22,22 +22,14 @@ with pair_sides as (
       and capi_event_ref is not null
       and pixel_event_ref is not null
 ),
-value_keys as (
-    -- each distinct value of the six parameters as a number: the hash of its SHA-256 part or its text
-    select rowid as value_id, hash(coalesce(hash_part(value), stripped)) as value_key
-    from stage_mq_value_facts
-    where not is_empty
-      and parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')
-),
 side_hashes as (
     -- every value sent on either side of a pair as (pair, parameter number, side, hash of the value)
     select
         p.pair_key,
         list_position(['em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address'], c.parameter) as param,
         p.server_side,
-        k.value_key
+        c.value_key
     from stage_mq_value_checks as c
-    join value_keys as k on k.value_id = c.value_id
     join pair_sides as p on p.ref_key = hash(c.event_ref)
     where not c.is_empty
       and c.parameter in ('em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address')

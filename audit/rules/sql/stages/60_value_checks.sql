@@ -123,9 +123,10 @@ with values_sent as (
               and hash(event_ref, parameter, value) % coalesce(getvariable('value_check_slices'), 2) = value_slice)
 ),
 facts as (
-    -- the facts of the same values (the same condition, on the facts' part); value_id: the facts' row, for
-    -- the audit's narrow stage_mq_value_checks
-    select rowid as value_id, *
+    -- the facts of the same values (the same condition, on the facts' part), for the audit's narrow
+    -- stage_mq_value_checks with value_id, the facts' row, and value_key, the value as the channels' values
+    -- are compared (a 64-bit hash of its SHA-256 part, else of its text without a builder suffix)
+    select rowid as value_id, hash(coalesce(hash_part(value), stripped)) as value_key, *
     from stage_mq_value_facts
     where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
                                       then value_part = 0 else part = value_part end)
@@ -133,6 +134,7 @@ facts as (
 checked as (
     select
         c.value_id,
+        c.value_key,
         v.event_ref,
         v.channel,
         v.event_time,
