@@ -1,3 +1,3 @@
 """capi-audit: audit Meta Pixel and Conversions API event logs."""
 
-__version__ = "0.2.7"
+__version__ = "0.2.8"

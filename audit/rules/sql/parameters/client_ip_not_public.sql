@@ -3,7 +3,7 @@ select
     c.event_ref,
     null                                                                as paired_event_ref,
     'client_ip_address'                                                 as field,
-    case c.ip_class
+    case f.ip_class
         when 'invalid' then quoted(f.stripped) || ' is not an IP address'
         when 'private' then f.stripped || ' is a private network address'
         when 'loopback' then f.stripped || ' is a loopback (this machine) address'
@@ -17,5 +17,5 @@ join stage_mq_value_facts as f on f.rowid = c.value_id
 where c.kind = 'ip'
   and c.channel = 'capi'
   and not c.is_empty
-  and not c.identifier_hashed
-  and c.ip_class <> 'public'
+  and not f.identifier_hashed
+  and f.ip_class <> 'public'

@@ -81,7 +81,7 @@ side_values as (
         -- how the new SDKs hash external_id: lower-case, no whitespace, SHA-256
         list_distinct(list(case when c.parameter = 'external_id'
             then sha256(lower(regexp_replace(f.stripped, '\s', '', 'g'))) end)) as hashed_vals,
-        max(c.ip_version)                                               as ip_version,
+        max(f.ip_version)                                               as ip_version,
         max(f.click_id)                                                 as click_id
     from suspect_sides as x
     join stage_mq_value_checks as c on c.event_ref = x.event_ref and c.parameter = x.parameter

@@ -8,5 +8,5 @@ select
 from stage_mq_value_checks as c
 join stage_mq_value_facts as f on f.rowid = c.value_id
 where c.kind = 'fbc'
-  and c.fbc_format_ok
-  and c.cookie_ts_digits = 10
+  and f.fbc_format_ok
+  and f.cookie_ts_digits = 10

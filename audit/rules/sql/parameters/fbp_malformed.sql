@@ -10,5 +10,5 @@ from stage_mq_value_checks as c
 join stage_mq_value_facts as f on f.rowid = c.value_id
 where c.kind = 'fbp'
   and not c.is_empty
-  and not c.identifier_hashed
-  and not c.fbp_ok
+  and not f.identifier_hashed
+  and not f.fbp_ok

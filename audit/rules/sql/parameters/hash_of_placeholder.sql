@@ -5,10 +5,10 @@ with placeholders as (
         c.parameter,
         c.parameter || ' is '
         || case when hash_part(f.value) is not null then 'the hash of ' else 'the text ' end
-        || case when c.placeholder = '' then 'an empty string' else quoted(c.placeholder) end as problem
+        || case when f.placeholder = '' then 'an empty string' else quoted(f.placeholder) end as problem
     from stage_mq_value_checks as c
     join stage_mq_value_facts as f on f.rowid = c.value_id
-    where c.placeholder is not null
+    where f.placeholder is not null
 )
 select
     event_ref,

@@ -13,7 +13,7 @@ select
     'the browser used IPv6 (' || bf.stripped || '), the server sent IPv4 (' || sf.stripped || ')' as detail,
     null                                                                as severity
 from pairs as p
-join stage_mq_value_checks as s on s.event_ref = p.capi_event_ref and s.kind = 'ip' and s.ip_version = 4
-join stage_mq_value_checks as b on b.event_ref = p.pixel_event_ref and b.kind = 'ip' and b.ip_version = 6
-join stage_mq_value_facts as sf on sf.rowid = s.value_id
-join stage_mq_value_facts as bf on bf.rowid = b.value_id
+join stage_mq_value_checks as s on s.event_ref = p.capi_event_ref and s.kind = 'ip'
+join stage_mq_value_checks as b on b.event_ref = p.pixel_event_ref and b.kind = 'ip'
+join stage_mq_value_facts as sf on sf.rowid = s.value_id and sf.ip_version = 4
+join stage_mq_value_facts as bf on bf.rowid = b.value_id and bf.ip_version = 6

@@ -3,9 +3,9 @@ select
     c.event_ref,
     null                                                                as paired_event_ref,
     'client_user_agent'                                                 as field,
-    quoted(f.value) || case c.ua_kind
-        when 'http_library' then ' is an HTTP library (' || c.ua_family || '), not a browser'
-        when 'bot' then ' is a bot or crawler (' || coalesce(c.ua_family, 'unknown') || ')'
+    quoted(f.value) || case f.ua_kind
+        when 'http_library' then ' is an HTTP library (' || f.ua_family || '), not a browser'
+        when 'bot' then ' is a bot or crawler (' || coalesce(f.ua_family, 'unknown') || ')'
         when 'headless' then ' is a headless (automated) browser'
         else ' is not recognisable as a browser'
     end                                                                 as detail,
@@ -17,5 +17,5 @@ where c.kind = 'ua'
   and c.channel = 'capi'
   and coalesce(e.action_source, 'website') = 'website'
   and not c.is_empty
-  and not c.identifier_hashed
-  and c.ua_kind <> 'browser'
+  and not f.identifier_hashed
+  and f.ua_kind <> 'browser'

@@ -194,10 +194,14 @@ from checked as c;
 -- (audit/rules/engine.py, set_join_parts); the statements past the last slice select nothing.
 -- An intermediate (one row per value sent, 28 columns: writing it to the workspace file was most of this
 -- stage's time); the workspace keeps the per-value facts and the value_checks view instead.
--- The audit's rows leave out the text of each value (value, stripped, click_id: the same for every event
--- sending it), which was most of the table's bytes; rules read it from stage_mq_value_facts by value_id.
+-- The audit's rows keep what depends on the event and leave out what depends on the value alone (its text,
+-- cookie parts, IP class, user-agent kind...: the same for every event sending it), which was most of the
+-- table's bytes; rules read those from stage_mq_value_facts by value_id.
 create or replace temp macro mq_value_check_rows(value_part, value_slice := null) as table
-select * exclude (value, stripped, click_id) from mq_value_rows(value_part, value_slice := value_slice);
+select
+    value_id, value_key, event_ref, channel, event_time, parameter, kind, is_empty, hash_issue,
+    url_click_id_alteration, fbc_after_event, fbc_stale, valid
+from mq_value_rows(value_part, value_slice := value_slice);
 
 create or replace temp table stage_mq_value_checks as from mq_value_check_rows(0);
 insert into stage_mq_value_checks from mq_value_check_rows(1);

@@ -34,6 +34,12 @@ with shared_ips as (
     where f.kind = 'ip'
       and s.users >= getvariable('shared_ip_min_users')
 ),
+ipv6_values as (
+    select rowid as value_id
+    from stage_mq_value_facts
+    where kind = 'ip'
+      and ip_version = 6
+),
 keyed_rows as (
     -- every value sent and one row per event, keyed by the 64-bit hash of the event's ref: the aggregate
     -- and the join back to the events carry numbers, not refs (grouped by ref, the values of an event
@@ -44,7 +50,7 @@ keyed_rows as (
         case when not c.is_empty then mq_parameter_bit(c.parameter) end as present_bit,
         case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.value_id in (
             select value_id from shared_ips)) then mq_parameter_bit(c.parameter) end as valid_bit,
-        c.kind = 'ip' and c.ip_version = 6                              as ipv6
+        c.kind = 'ip' and c.value_id in (select value_id from ipv6_values) as ipv6
     from stage_mq_value_checks as c
     union all
     select hash(event_ref), true, null, null, null
@@ -74,7 +80,7 @@ shared_key_masks as (
         bit_or(case when not c.is_empty then mq_parameter_bit(c.parameter) end) as present_mask,
         bit_or(case when c.valid and not (c.channel = 'capi' and c.kind = 'ip' and c.value_id in (
             select value_id from shared_ips)) then mq_parameter_bit(c.parameter) end) as valid_mask,
-        bool_or(c.kind = 'ip' and c.ip_version = 6)                     as ipv6
+        bool_or(c.kind = 'ip' and c.value_id in (select value_id from ipv6_values)) as ipv6
     from stage_mq_value_checks as c
     semi join shared_keys as k on k.ref_key = hash(c.event_ref)
     group by c.event_ref
