@@ -127,13 +127,27 @@ def write_copies(db: Path, out: Path, copies: int, memory_limit: str | None, jso
     return {ch: int(counts.get(ch, 0)) * copies for ch in ("pixel", "capi")}
 
 
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def files_intact(out: Path, manifest: dict) -> bool:
+    """True when every format the manifest lists is still in `out`, with the bytes it recorded."""
+    return all((out / fmt).is_dir() and _folder_bytes(out / fmt) == size
+               for fmt, size in manifest.get("bytes", {}).items())
+
+
 def prepare(out: Path, events_a_side: int, seed: int = 42, memory_limit: str | None = None,
             base_max: int = BASE_EVENTS_A_SIDE, jsonl: bool = True) -> dict:
     """Make (or reuse) the inputs for `events_a_side` events a side in `out`; return the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     if manifest_path.exists():
-        return json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if files_intact(out, manifest):
+            return manifest
+        # files deleted or changed since (a folder removed to free disk): made again, not measured missing
+        print(f"{out}: the input files differ from {MANIFEST}; writing them again", file=sys.stderr)
     base, copies = plan(events_a_side, base_max)
     gen_dir = out / "generated"
     timings = {"generate_s": generate_sample(gen_dir, base, seed)}
@@ -141,8 +155,7 @@ def prepare(out: Path, events_a_side: int, seed: int = 42, memory_limit: str | N
     start = time.perf_counter()
     events = write_copies(out / "prep.duckdb", out, copies, memory_limit, jsonl)
     timings["write_files_s"] = time.perf_counter() - start
-    sizes = {fmt: sum(f.stat().st_size for f in (out / fmt).rglob("*") if f.is_file())
-             for fmt in ("parquet", "jsonl") if (out / fmt).exists()}
+    sizes = {fmt: _folder_bytes(out / fmt) for fmt in ("parquet", "jsonl") if (out / fmt).exists()}
     manifest = {
         "events_a_side_requested": events_a_side, "seed": seed, "generated_a_side": base, "copies": copies,
         "events": events, "jsonl": jsonl, "bytes": sizes,

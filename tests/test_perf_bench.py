@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -32,6 +33,20 @@ def bench_inputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     manifest = prepare.prepare(out, events_a_side=600, seed=7, base_max=300)
     return out, manifest
+
+
+def test_inputs_are_reused_only_while_their_files_are_intact(bench_inputs):
+    out, manifest = bench_inputs
+    assert prepare.files_intact(out, manifest) and set(manifest["bytes"]) == {"parquet", "jsonl"}
+    assert not prepare.files_intact(out, {**manifest, "bytes": {**manifest["bytes"], "jsonl": 1}})
+    assert not prepare.files_intact(out, {**manifest, "bytes": {**manifest["bytes"], "csv": 0}})
+
+
+def test_inputs_whose_files_were_deleted_are_written_again(tmp_path):
+    first = prepare.prepare(tmp_path, events_a_side=200, seed=3, base_max=100)
+    shutil.rmtree(tmp_path / "jsonl")
+    again = prepare.prepare(tmp_path, events_a_side=200, seed=3, base_max=100)
+    assert again["bytes"] == first["bytes"] and prepare.files_intact(tmp_path, again)
 
 
 def _loaded(tmp: Path, folder: Path, name: str) -> dict[str, int]:
