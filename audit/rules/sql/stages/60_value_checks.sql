@@ -125,8 +125,20 @@ with values_sent as (
 facts as (
     -- the facts of the same values (the same condition, on the facts' part), for the audit's narrow
     -- stage_mq_value_checks with value_id, the facts' row, and value_key, the value as the channels' values
-    -- are compared (a 64-bit hash of its SHA-256 part, else of its text without a builder suffix)
-    select rowid as value_id, hash(coalesce(hash_part(value), stripped)) as value_key, *
+    -- are compared (a 64-bit hash of its SHA-256 part, else of its text without a builder suffix); value_ok:
+    -- the value alone is usable for matching (what `valid` asks of the value, whoever sent it)
+    select
+        rowid                                                         as value_id,
+        hash(coalesce(hash_part(value), stripped))                    as value_key,
+        *,
+        not is_empty and not identifier_hashed and placeholder is null and case kind
+            when 'hashed' then hash_issue is null and hash_in_domain
+            when 'external_id' then true
+            when 'fbc' then fbc_format_ok and cookie_ts_digits = 13
+            when 'fbp' then fbp_ok
+            when 'ip' then ip_class = 'public'
+            when 'ua' then ua_kind = 'browser'
+        end                                                           as value_ok
     from stage_mq_value_facts
     where (value_part is null or case when coalesce(getvariable('value_checks_one_join'), false)
                                       then value_part = 0 else part = value_part end)
@@ -169,21 +181,19 @@ checked as (
         c.ip_class,
         c.ua_family,
         c.ua_kind,
-        c.hash_in_domain
+        c.value_ok
     from values_sent as v
     join facts as c on c.kind = v.kind and c.parameter = v.parameter and c.value = v.value
 )
 select
-    c.* exclude (hash_in_domain),
-    -- the value on its own is usable for matching (event-level checks such as a shared IP come later)
-    coalesce(not c.is_empty and not c.identifier_hashed and c.placeholder is null and case c.kind
-        when 'hashed' then not c.hashed_on_load and c.hash_issue is null and c.hash_in_domain
-        when 'external_id' then true
-        when 'fbc' then c.fbc_format_ok and c.cookie_ts_digits = 13
-            and not c.fbc_after_event and not c.fbc_stale and c.url_click_id_alteration is null
-        when 'fbp' then c.fbp_ok
-        when 'ip' then c.ip_class = 'public'
-        when 'ua' then c.ua_kind = 'browser'
+    c.* exclude (value_ok),
+    -- the value is usable for matching as this event sent it (event-level checks such as a shared IP come
+    -- later): usable on its own, not hashed by the loader, and an fbc neither dated after the event, nor
+    -- stale, nor with a click id altered from the page address's
+    coalesce(c.value_ok and case c.kind
+        when 'hashed' then not c.hashed_on_load
+        when 'fbc' then not c.fbc_after_event and not c.fbc_stale and c.url_click_id_alteration is null
+        else true
     end, false)                                                       as valid
 from checked as c;
 
