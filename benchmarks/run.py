@@ -243,12 +243,15 @@ def report(result: dict, command: str) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s in steps:
-        rate = f"{s.events_per_s:,.0f}" if s.events_per_s else ""
+        rate = f"{s.events_per_s:,.0f}" if s.events_per_s and s.ok else ""  # a failed step handled none
         disk = gib(s.peak_disk_bytes) if s.peak_disk_bytes else ""
         lines.append(f"| {s.step} | {s.wall_s:,.1f} | {s.cpu_s:,.1f} | {gib(s.peak_rss_bytes)} | {disk} | "
                      f"{rate} | {s.returncode} |")
     r = ratios(steps)
     lines.append("")
+    if failed := [f"{s.step} (exit {s.returncode})" for s in steps if not s.ok]:
+        lines.append(f"- **FAILED: {', '.join(failed)}**: their rows measure nothing (the step logs are "
+                     "in the work folder's logs/)")
     if "ours_over_limit" in r:
         wall, cpu = r["ours_over_limit"]
         verdict = "met" if wall <= TARGETS["ours_over_limit"] else "missed"

@@ -145,3 +145,34 @@ def test_run_step_records_the_peak_disk_of_a_workspace(tmp_path):
     assert m.ok
     assert m.peak_disk_bytes >= 4_000_000
     assert measure.disk_used(db) == 1_000_000  # the spill is gone at the end
+
+
+def test_the_report_gives_no_rate_for_a_failed_step_and_names_it(bench_inputs):
+    import run
+
+    _, manifest = bench_inputs
+    ok = measure.Measure("load Parquet (ours)", 2.0, 3.0, 2**30, 0, events=1000)
+    failed = measure.Measure(run.LOAD_JSONL, 0.4, 0.5, 2**27, 2, events=1000)
+    checks = dict.fromkeys(("bare_pairs", "bare_jsonl_events", "pandas_pairs", "audit_deduplicated_pairs"))
+    result = {"machine": run.machine(), "manifest": manifest, "steps": [ok, failed], "memory_limit": "3GB",
+              "limit_given": False, "checks": {**checks, "parquet_loaded": {}, "jsonl_loaded": {}}}
+    text = run.report(result, "run.py")
+    assert f"| {run.LOAD_JSONL} | 0.4 | 0.5 | 0.12 GiB |  |  | 2 |" in text
+    assert "| 500 | 0 |" in text  # the step that passed keeps its rate
+    assert f"**FAILED: {run.LOAD_JSONL} (exit 2)**" in text
+    assert "JSONL load:" not in text
+
+
+def test_the_profile_times_each_statement_of_a_stage(tmp_path):
+    import profile_audit
+
+    con = connect(tmp_path / "w.duckdb")
+    load_files(con, [Path(__file__).resolve().parents[1] / "sample_data" / "capi_requests.jsonl"], "capi")
+    con.close()
+    total, steps = profile_audit.profile(tmp_path / "w.duckdb", statements=True)
+    names = [name for name, _, _ in steps]
+    value_checks = "create or replace temp table stage_mq_value_checks as from mq_value_check_rows(0);"
+    assert f"statement {value_checks}" in names and "stage 60_value_checks.sql" not in names
+    assert "stage 36_dedup_matching_round.sql" in names  # the repeating stage, timed whole
+    assert "rule cross_channel_mismatch" in names  # a step of one statement keeps its name
+    assert 0 < sum(wall for _, wall, _ in steps) <= total * 1.05

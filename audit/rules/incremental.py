@@ -314,6 +314,7 @@ def _audit_scope(con, settings: AuditSettings, note: Callable[[str], None], even
             con.execute(f"delete from main.{table}")
         run_period_metrics(con, note)
         # what this audit covered, for the next one (in this transaction: one commit, one checkpoint)
+        note("saving the re-audited results")  # the commit writes them: the largest step at 1 M events
         con.execute("insert into audit_keys select * from scope_new_keys")
         con.execute("insert into audited_events from scope_new_events")
         con.execute("commit")
